@@ -1,0 +1,89 @@
+//! Municipality profiles: what a candidate claims for one municipality (offered types,
+//! fees, restrictions, tax years, mutual TLS). Scenarios outside the claims are not
+//! applicable.
+
+use std::path::Path;
+
+use kofu_profile::{CertificateType, Scope};
+use serde::{Deserialize, Serialize};
+
+use crate::FixtureError;
+
+/// One municipality's claims.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Municipality {
+    /// 全国地方公共団体コード (6 digits; synthetic codes start with 99).
+    pub code: String,
+    /// Name, e.g. 青葉台市.
+    pub name: String,
+    /// 市区町村長の職名 printed on certificates, e.g. 青葉台市長.
+    pub mayor_title: String,
+    /// 市区町村長の氏名 printed on certificates.
+    pub mayor_name: String,
+    /// Whether the server requires a client certificate from the center (mutual TLS).
+    pub mutual_tls: bool,
+    /// 利用者制限: the restrictions this municipality applies.
+    pub restrictions: Restrictions,
+    /// Offered certificate types, in menu order.
+    pub certificates: Vec<CertificateOffer>,
+}
+
+/// 利用者制限 the municipality claims to enforce.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Restrictions {
+    /// Minimum age in full years on the JST reception date; none when absent.
+    #[serde(default)]
+    pub age_limit: Option<u8>,
+    /// DV等支援措置: kiosk issuance stops for protected persons.
+    pub dv_protection: bool,
+    /// 戸籍 for residents of other municipalities after an approved 利用登録申請.
+    pub koseki_for_non_residents: bool,
+}
+
+/// One offered type, with its fee and options.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CertificateOffer {
+    /// The type.
+    #[serde(rename = "type")]
+    pub certificate: CertificateType,
+    /// 交付手数料 per copy, yen.
+    pub fee: u32,
+    /// Most copies in one transaction.
+    pub max_copies: u8,
+    /// 住民票 types: offered scopes.
+    #[serde(default)]
+    pub scopes: Vec<Scope>,
+    /// 住民票 types: 世帯主・続柄 can be shown.
+    #[serde(default)]
+    pub relationship_option: bool,
+    /// 住民票 types: 本籍・筆頭者 can be shown.
+    #[serde(default)]
+    pub honseki_option: bool,
+    /// Tax types: offered 年度.
+    #[serde(default)]
+    pub fiscal_years: Vec<u16>,
+}
+
+impl Municipality {
+    /// Load a profile file.
+    pub fn load(path: &Path) -> Result<Self, FixtureError> {
+        crate::read_toml(path)
+    }
+
+    /// The offer for a type, if the municipality offers it.
+    pub fn offer(&self, certificate: CertificateType) -> Option<&CertificateOffer> {
+        self.certificates
+            .iter()
+            .find(|c| c.certificate == certificate)
+    }
+
+    /// Whether the municipality is a 住所地 (offers any residence-issued type).
+    pub fn serves_residents(&self) -> bool {
+        self.certificates
+            .iter()
+            .any(|c| !c.certificate.issued_by_domicile())
+    }
+}
