@@ -14,6 +14,9 @@ pub mod municipality;
 pub mod operator;
 pub mod register;
 
+#[cfg(test)]
+mod fixture_tests;
+
 use std::path::{Path, PathBuf};
 
 pub use card::{Card, CardState};
