@@ -43,7 +43,6 @@ pub struct ResidentEntry {
     /// 氏名の振り仮名 in katakana.
     pub kana: String,
     /// 生年月日.
-    #[schemars(with = "String")]
     pub birth_date: chrono::NaiveDate,
     /// 性別: `男` or `女`.
     pub sex: String,
@@ -51,7 +50,6 @@ pub struct ResidentEntry {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub relationship: Option<String>,
     /// 住民となった日.
-    #[schemars(with = "String")]
     pub resident_since: chrono::NaiveDate,
     /// 本籍: shown only with `show_honseki`, Japanese nationals only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,7 +70,6 @@ pub struct ForeignResidentItems {
     /// 在留資格.
     pub residence_status: String,
     /// 在留期間の満了の日.
-    #[schemars(with = "String")]
     pub period_of_stay_until: chrono::NaiveDate,
     /// 通称, where registered.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,7 +82,6 @@ pub struct SealRegistration {
     /// 氏名.
     pub name: String,
     /// 生年月日.
-    #[schemars(with = "String")]
     pub birth_date: chrono::NaiveDate,
     /// 住所.
     pub address: String,
@@ -129,7 +125,6 @@ pub struct FamilyRegisterEntry {
     /// 氏名.
     pub name: String,
     /// 生年月日.
-    #[schemars(with = "String")]
     pub birth_date: chrono::NaiveDate,
     /// 性別: `男` or `女`.
     pub sex: String,
@@ -169,6 +164,5 @@ pub struct AnnexAddress {
     /// 住所.
     pub address: String,
     /// 住所を定めた日.
-    #[schemars(with = "String")]
     pub since: chrono::NaiveDate,
 }

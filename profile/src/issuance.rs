@@ -46,7 +46,6 @@ pub struct Issuance {
     /// 証明書番号: lets a recipient verify the certificate; printed on it.
     pub certificate_number: String,
     /// 交付日: the JST date of `reception_time`, printed in 和暦.
-    #[schemars(with = "String")]
     pub issue_date: chrono::NaiveDate,
     /// The printable document.
     pub document: Document,

@@ -92,7 +92,6 @@ pub struct Reception {
     pub request_id: uuid::Uuid,
     /// Reception time stamped by the center, ISO 8601 with `+09:00` (JST). The reference
     /// for age limits, the issue date and the business date.
-    #[schemars(with = "String")]
     pub reception_time: chrono::DateTime<chrono::FixedOffset>,
     /// 事業者コード: the store operator's code.
     pub operator_code: String,

@@ -12,7 +12,6 @@ use serde::{Deserialize, Serialize};
 #[serde(deny_unknown_fields)]
 pub struct OutcomeReport {
     /// When the terminal reported it, `+09:00`.
-    #[schemars(with = "String")]
     pub reported_at: chrono::DateTime<chrono::FixedOffset>,
     /// One entry per copy reported.
     pub copies: Vec<CopyOutcome>,

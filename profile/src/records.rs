@@ -13,10 +13,8 @@ pub struct Records {
     /// The municipality.
     pub municipality: String,
     /// First business date, inclusive.
-    #[schemars(with = "String")]
     pub from: chrono::NaiveDate,
     /// Last business date, inclusive.
-    #[schemars(with = "String")]
     pub to: chrono::NaiveDate,
     /// Records ordered by reception time.
     pub records: Vec<IssuanceRecord>,
@@ -36,10 +34,8 @@ pub struct IssuanceRecord {
     /// 交付手数料 per copy, yen.
     pub fee_per_copy: u32,
     /// Reception time, `+09:00`.
-    #[schemars(with = "String")]
     pub reception_time: chrono::DateTime<chrono::FixedOffset>,
     /// JST date of the reception time.
-    #[schemars(with = "String")]
     pub business_date: chrono::NaiveDate,
     /// 事業者コード.
     pub operator_code: String,

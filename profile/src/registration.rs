@@ -26,7 +26,6 @@ pub struct Registration {
     /// Its state.
     pub status: RegistrationStatus,
     /// When it was filed, `+09:00`.
-    #[schemars(with = "String")]
     pub filed_at: chrono::DateTime<chrono::FixedOffset>,
 }
 

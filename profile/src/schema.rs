@@ -1,5 +1,8 @@
 //! JSON Schemas generated from the wire types: the `components/schemas` section of
 //! `profile/openapi.yaml` must equal [`components`] (a test keeps them together).
+//!
+//! The schemas are JSON Schema draft 2020-12, the dialect of OpenAPI 3.1: optional
+//! fields admit `null` through `type: [T, "null"]`, never the OpenAPI 3.0 `nullable`.
 
 use schemars::{JsonSchema, SchemaGenerator, generate::SchemaSettings};
 use serde_json::{Map, Value};
@@ -11,7 +14,7 @@ fn add<T: JsonSchema>(generator: &mut SchemaGenerator) {
 /// Every schema of the profile, keyed by type name, with `$ref`s pointing into
 /// `#/components/schemas/`.
 pub fn components() -> Map<String, Value> {
-    let settings = SchemaSettings::openapi3().with(|s| {
+    let settings = SchemaSettings::draft2020_12().with(|s| {
         s.definitions_path = "#/components/schemas/".into();
     });
     let mut generator = SchemaGenerator::new(settings);
