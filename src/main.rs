@@ -1,1 +1,234 @@
-fn main() {}
+//! The `kofu` command line: parses flags and calls the library. Exit codes are
+//! documented in `kofu::exit` and the README.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+use kofu::candidate::CandidateSpec;
+use kofu::{RunOptions, exit};
+
+#[derive(Parser)]
+#[command(name = "kofu", version, about = "Conformance harness for コンビニ交付 issuance servers (証明発行サーバ)")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the conformance suite (default: against the bundled reference server).
+    Run(RunArgs),
+    /// List the reference server's defect switches: name, then description.
+    Defects,
+    /// Run the bundled reference issuance server standalone.
+    ReferenceServer(ServerArgs),
+    /// Fixture utilities.
+    Fixtures {
+        #[command(subcommand)]
+        command: FixturesCommand,
+    },
+}
+
+#[derive(clap::Args)]
+struct RunArgs {
+    /// Base URL of the candidate (omit to test the bundled reference server).
+    #[arg(long)]
+    server: Option<String>,
+    /// Municipality profile (TOML) the candidate claims; repeat for 住所地 and 本籍地.
+    #[arg(long = "municipality", requires = "server")]
+    municipalities: Vec<PathBuf>,
+    /// PEM trust anchor of the candidate's server certificate (https).
+    #[arg(long, requires = "server")]
+    server_ca: Option<PathBuf>,
+    /// Cucumber tag expression, e.g. `@phase-connection`.
+    #[arg(long)]
+    tags: Option<String>,
+    /// Switch on a defect of the bundled reference server (repeatable).
+    #[arg(long = "defect", conflicts_with = "server")]
+    defects: Vec<String>,
+    /// Base folder of reports.
+    #[arg(long, default_value = "reports")]
+    report_dir: PathBuf,
+    /// Folder of the feature files.
+    #[arg(long)]
+    features: Option<PathBuf>,
+    /// Folder of the fixtures.
+    #[arg(long)]
+    fixtures: Option<PathBuf>,
+    /// Print every step to stderr as it runs.
+    #[arg(long)]
+    progress: bool,
+}
+
+#[derive(clap::Args)]
+struct ServerArgs {
+    /// Address to listen on (loopback), e.g. 127.0.0.1:8443.
+    #[arg(long, default_value = "127.0.0.1:8443")]
+    listen: String,
+    /// SQLite database file (records survive restarts).
+    #[arg(long, default_value = "reference-server.sqlite")]
+    database: PathBuf,
+    /// Serve plain HTTP instead of HTTPS with mutual TLS.
+    #[arg(long)]
+    plain: bool,
+    /// Switch on a defect (repeatable).
+    #[arg(long = "defect")]
+    defects: Vec<String>,
+    /// Folder of the fixtures.
+    #[arg(long)]
+    fixtures: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum FixturesCommand {
+    /// Write the register a vendor loads into its own server (JSON and CSV).
+    Export {
+        /// Output folder.
+        dir: PathBuf,
+    },
+}
+
+fn repo_dir(name: &str, given: Option<PathBuf>) -> PathBuf {
+    given.unwrap_or_else(|| {
+        let local = PathBuf::from(name);
+        if local.is_dir() {
+            local
+        } else {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(name)
+        }
+    })
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "warn".into()),
+        )
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("kofu: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::SETUP as u8);
+        }
+    };
+    let code = match runtime.block_on(dispatch(cli.command)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("kofu: {e:#}");
+            exit::SETUP
+        }
+    };
+    ExitCode::from(code as u8)
+}
+
+async fn dispatch(command: Command) -> anyhow::Result<i32> {
+    match command {
+        Command::Run(args) => run(args).await,
+        Command::Defects => {
+            for d in kofu_reference_server::Defect::ALL {
+                println!("{} {}", d.name(), d.description());
+            }
+            Ok(exit::PASSED)
+        }
+        Command::ReferenceServer(args) => reference_server(args).await,
+        Command::Fixtures {
+            command: FixturesCommand::Export { dir },
+        } => {
+            let fixtures = kofu_fixtures::Fixtures::load(&repo_dir("fixtures", None))
+                .context("loading fixtures")?;
+            let written = kofu_fixtures::export::export(&fixtures, &dir)
+                .with_context(|| format!("exporting fixtures to {}", dir.display()))?;
+            for path in written {
+                println!("{}", path.display());
+            }
+            Ok(exit::PASSED)
+        }
+    }
+}
+
+async fn run(args: RunArgs) -> anyhow::Result<i32> {
+    let candidate = match args.server {
+        Some(url) => {
+            if args.municipalities.is_empty() {
+                anyhow::bail!("--server needs at least one --municipality profile (the candidate's claims)");
+            }
+            CandidateSpec::Remote {
+                url,
+                municipalities: args.municipalities,
+                server_ca: args.server_ca,
+            }
+        }
+        None => CandidateSpec::Embedded {
+            defects: args.defects,
+        },
+    };
+    let options = RunOptions {
+        candidate,
+        tags: args.tags,
+        report_dir: args.report_dir,
+        features: repo_dir("features", args.features),
+        fixtures: repo_dir("fixtures", args.fixtures),
+        progress: args.progress,
+    };
+    eprintln!("kofu: running features from {}", options.features.display());
+    let outcome = kofu::run(options).await?;
+    print!("{}", outcome.summary.render());
+    println!("report: {}", outcome.run_dir.display());
+    if outcome.summary.passed + outcome.summary.failed == 0 {
+        println!("no scenario ran: that is never a pass");
+    }
+    println!("{}", outcome.summary.closing_line());
+    Ok(outcome.exit_code)
+}
+
+async fn reference_server(args: ServerArgs) -> anyhow::Result<i32> {
+    let fixtures_dir = repo_dir("fixtures", args.fixtures);
+    let fixtures = std::sync::Arc::new(
+        kofu_fixtures::Fixtures::load(&fixtures_dir).context("loading fixtures")?,
+    );
+    let mut defects = std::collections::BTreeSet::new();
+    for name in &args.defects {
+        defects.insert(
+            name.parse::<kofu_reference_server::Defect>()
+                .map_err(|_| anyhow::anyhow!("unknown defect `{name}` (see `kofu defects`)"))?,
+        );
+    }
+    kofu_mock_center::install_crypto_provider();
+    let pki = fixtures_dir.join("pki");
+    let read = |name: &str| {
+        std::fs::read(pki.join(name)).with_context(|| format!("reading {}", pki.join(name).display()))
+    };
+    let tls = if args.plain {
+        None
+    } else {
+        Some(kofu_reference_server::TlsSettings {
+            cert_pem: read("reference-server.pem")?,
+            key_pem: read("reference-server.key")?,
+            client_ca_pem: Some(read("center-ca.pem")?),
+        })
+    };
+    let listener = std::net::TcpListener::bind(&args.listen)
+        .with_context(|| format!("binding {}", args.listen))?;
+    listener.set_nonblocking(true).context("configuring the listener")?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    eprintln!("kofu reference-server listening on {scheme}://{}", args.listen);
+    let config = kofu_reference_server::Config {
+        fixtures,
+        municipalities: Vec::new(),
+        database: args.database,
+        defects,
+        tls,
+    };
+    kofu_reference_server::serve(listener, config, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("reference server")?;
+    Ok(exit::PASSED)
+}

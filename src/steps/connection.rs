@@ -1,0 +1,215 @@
+//! 接続試験 steps: identity, profile version, transport security, malformed and
+//! oversized input, unknown municipalities.
+
+use cucumber::{then, when};
+use kofu_profile::{PROFILE_VERSION, VERSION_HEADER, menu::MenuRequest};
+
+use super::{error_chain, keep};
+use crate::checks::{expect_eq, fail};
+use crate::world::{KofuWorld, LastAnswer};
+
+fn menu_request(world: &KofuWorld) -> MenuRequest {
+    let serial = world
+        .card
+        .as_ref()
+        .map(|c| c.serial.clone())
+        .unwrap_or_else(|| "0000000000000000".into());
+    MenuRequest {
+        reception: crate::terminal::reception(world),
+        card_serial: serial,
+    }
+}
+
+#[when(expr = "識別情報を要求する")]
+async fn ask_identity(world: &mut KofuWorld) {
+    let reply = world.center().identity().await;
+    world.identity = keep(world, reply);
+}
+
+#[when(expr = "クライアント証明書なしで識別情報を要求する")]
+async fn ask_identity_anonymous(world: &mut KofuWorld) {
+    let config = world.ctx().candidate.anonymous_client();
+    let reply = world.client(config).identity().await;
+    world.identity = keep(world, reply);
+}
+
+#[when(expr = "関係のない認証局のクライアント証明書で識別情報を要求する")]
+async fn ask_identity_stranger(world: &mut KofuWorld) {
+    let config = world.ctx().candidate.stranger_client();
+    let reply = world.client(config).identity().await;
+    world.identity = keep(world, reply);
+}
+
+#[then(expr = "識別情報のプロファイル版は {string} である")]
+fn identity_version(world: &mut KofuWorld, version: String) {
+    let identity = identity(world);
+    expect_eq(
+        "identity: profile_version must be the profile this harness speaks",
+        &version,
+        &identity.profile_version,
+        &world.evidence_dir,
+    );
+}
+
+#[then(expr = "応答ヘッダのプロファイル版は {string} である")]
+fn response_version_header(world: &mut KofuWorld, version: String) {
+    let actual = match &world.last {
+        Some(LastAnswer::Ok { profile_version, .. }) => profile_version.clone(),
+        Some(LastAnswer::Raw(raw)) => raw
+            .headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(VERSION_HEADER))
+            .map(|(_, v)| v.clone()),
+        other => fail(
+            "response header: no successful response to inspect",
+            format!("last answer: {other:?}"),
+            &world.evidence_dir,
+        ),
+    };
+    expect_eq(
+        &format!("response header {VERSION_HEADER} must name the profile version"),
+        &Some(version),
+        &actual,
+        &world.evidence_dir,
+    );
+}
+
+#[then(expr = "識別情報は市区町村プロファイルが主張するすべての団体コードを含む")]
+fn identity_lists_claims(world: &mut KofuWorld) {
+    let identity = identity(world);
+    let mut expected: Vec<String> = world
+        .ctx()
+        .candidate
+        .municipalities
+        .iter()
+        .map(|m| m.code.clone())
+        .collect();
+    expected.sort();
+    let mut served: Vec<String> = identity
+        .municipalities
+        .iter()
+        .filter(|c| expected.contains(c))
+        .cloned()
+        .collect();
+    served.sort();
+    expect_eq(
+        "identity: every claimed municipality code must be served",
+        &expected,
+        &served,
+        &world.evidence_dir,
+    );
+}
+
+fn identity(world: &KofuWorld) -> kofu_profile::identity::Identity {
+    match (&world.identity, &world.last) {
+        (Some(i), _) => i.clone(),
+        (None, last) => fail(
+            "identity: the candidate did not return its identity",
+            format!("last answer: {last:?}"),
+            &world.evidence_dir,
+        ),
+    }
+}
+
+#[when(expr = "団体コード {string} のメニューを要求する")]
+async fn ask_menu_for(world: &mut KofuWorld, code: String) {
+    let req = menu_request(world);
+    let reply = world.center().menu(&code, &req).await;
+    world.menu = keep(world, reply);
+}
+
+#[when(expr = "プロファイル版 {string} を名乗ってメニューを要求する")]
+async fn ask_menu_with_version(world: &mut KofuWorld, version: String) {
+    let req = menu_request(world);
+    let code = world.municipality_code();
+    let mut config = world.ctx().candidate.center_client();
+    config.profile_version = version;
+    let reply = world.client(config).menu(&code, &req).await;
+    world.menu = keep(world, reply);
+}
+
+#[when(expr = "壊れた JSON を交付要求として送る")]
+async fn send_malformed(world: &mut KofuWorld) {
+    let path = kofu_profile::paths::issuances(&world.municipality_code());
+    let body = br#"{"reception": {"request_id": "not-a-uuid", "#.to_vec();
+    send_raw(world, "malformed-issuance", &path, body).await;
+}
+
+#[when(expr = "上限を超える大きさの交付要求を送る")]
+async fn send_oversized(world: &mut KofuWorld) {
+    let path = kofu_profile::paths::issuances(&world.municipality_code());
+    // A well-formed request padded far past the 64 KiB limit: only the size is wrong.
+    let mut req = serde_json::to_value(crate::terminal::issuance_request(
+        world,
+        kofu_profile::CertificateType::Juminhyo,
+        kofu_profile::IssuanceOptions {
+            scope: Some(kofu_profile::Scope::Holder),
+            ..Default::default()
+        },
+        1,
+    ))
+    .unwrap_or_default();
+    if let Some(r) = req.get_mut("reception").and_then(|r| r.as_object_mut()) {
+        r.insert(
+            "terminal_id".into(),
+            serde_json::Value::String("T".repeat(kofu_profile::MAX_REQUEST_BYTES * 4)),
+        );
+    }
+    let body = serde_json::to_vec(&req).unwrap_or_default();
+    send_raw(world, "oversized-issuance", &path, body).await;
+}
+
+async fn send_raw(world: &mut KofuWorld, operation: &str, path: &str, body: Vec<u8>) {
+    let headers = vec![
+        (VERSION_HEADER.to_owned(), PROFILE_VERSION.to_owned()),
+        ("content-type".to_owned(), "application/json".to_owned()),
+    ];
+    let result = world
+        .center()
+        .raw(operation, reqwest::Method::POST, path, headers, Some(body))
+        .await;
+    world.last = Some(match result {
+        Ok(raw) => LastAnswer::Raw(raw),
+        Err(e) => LastAnswer::TransportError(error_chain(&e)),
+    });
+}
+
+#[then(expr = "HTTP {int} でエラーコード {string} が返る")]
+fn error_code_returned(world: &mut KofuWorld, status: u16, code: String) {
+    let actual = match &world.last {
+        Some(LastAnswer::Refused { status, error }) => (*status, error.code.code().to_owned()),
+        Some(LastAnswer::Raw(raw)) => {
+            let code = serde_json::from_slice::<kofu_profile::ErrorBody>(&raw.body)
+                .map(|b| b.code.code().to_owned())
+                .unwrap_or_else(|_| {
+                    format!(
+                        "<body is not an ErrorBody: {}>",
+                        String::from_utf8_lossy(&raw.body[..raw.body.len().min(200)])
+                    )
+                });
+            (raw.status, code)
+        }
+        Some(LastAnswer::Ok { status, .. }) => (*status, "<success>".to_owned()),
+        Some(LastAnswer::TransportError(e)) => (0, format!("<transport error: {e}>")),
+        None => (0, "<no call was made>".to_owned()),
+    };
+    expect_eq(
+        "error model: HTTP status and error code",
+        &(status, code),
+        &actual,
+        &world.evidence_dir,
+    );
+}
+
+#[then(expr = "接続は拒否される")]
+fn connection_refused(world: &mut KofuWorld) {
+    match &world.last {
+        Some(LastAnswer::TransportError(_)) => {}
+        Some(LastAnswer::Refused { status, .. }) if matches!(status, 401 | 403) => {}
+        other => fail(
+            "mutual TLS: a client without the center's certificate must be refused",
+            format!("expected a refused TLS handshake (or 401/403), got: {other:?}"),
+            &world.evidence_dir,
+        ),
+    }
+}

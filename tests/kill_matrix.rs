@@ -1,0 +1,68 @@
+//! The kill matrix: for every defect switch of the reference server, the suite must
+//! fail, and a scenario that declares it catches that defect (`@catches-<defect>`) must
+//! be among the failures.
+
+use kofu::candidate::CandidateSpec;
+use kofu::{RunOptions, exit};
+use kofu_reference_server::Defect;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_defect_is_caught_by_its_declared_scenario() {
+    let mut survivors = Vec::new();
+    for defect in Defect::ALL {
+        let mut options = RunOptions::repository(CandidateSpec::Embedded {
+            defects: vec![defect.name().to_owned()],
+        });
+        let tag = format!("catches-{}", defect.name());
+        // Run only the scenarios that declare the defect: each is a full end-to-end
+        // run of the same engine, and the whole-suite run without defects is `suite`.
+        options.tags = Some(format!("@{tag}"));
+        options.report_dir = std::env::temp_dir().join("kofu-kill-matrix");
+        let outcome = kofu::run(options).await.expect("run completes");
+        if outcome.exit_code != exit::FAILED || !outcome.summary.failed_with_tag(&tag) {
+            survivors.push(format!(
+                "{}: exit {} ({})",
+                defect.name(),
+                outcome.exit_code,
+                outcome.summary.closing_line()
+            ));
+        }
+    }
+    assert!(
+        survivors.is_empty(),
+        "defects that no declared scenario caught:\n{}",
+        survivors.join("\n")
+    );
+}
+
+#[test]
+fn every_catches_tag_names_a_defect() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
+    let mut stale = Vec::new();
+    for entry in walk(&root) {
+        let text = std::fs::read_to_string(&entry).unwrap_or_default();
+        for word in text.split_whitespace() {
+            if let Some(name) = word.strip_prefix("@catches-")
+                && name.parse::<Defect>().is_err()
+            {
+                stale.push(format!("{}: @catches-{name}", entry.display()));
+            }
+        }
+    }
+    assert!(stale.is_empty(), "tags naming no defect:\n{}", stale.join("\n"));
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                out.extend(walk(&p));
+            } else if p.extension().is_some_and(|x| x == "feature") {
+                out.push(p);
+            }
+        }
+    }
+    out
+}
