@@ -10,7 +10,11 @@ use kofu::candidate::CandidateSpec;
 use kofu::{RunOptions, exit};
 
 #[derive(Parser)]
-#[command(name = "kofu", version, about = "Conformance harness for コンビニ交付 issuance servers (証明発行サーバ)")]
+#[command(
+    name = "kofu",
+    version,
+    about = "Conformance harness for コンビニ交付 issuance servers (証明発行サーバ)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -106,8 +110,7 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .init();
     let runtime = match tokio::runtime::Runtime::new() {
@@ -156,7 +159,9 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
     let candidate = match args.server {
         Some(url) => {
             if args.municipalities.is_empty() {
-                anyhow::bail!("--server needs at least one --municipality profile (the candidate's claims)");
+                anyhow::bail!(
+                    "--server needs at least one --municipality profile (the candidate's claims)"
+                );
             }
             CandidateSpec::Remote {
                 url,
@@ -202,7 +207,8 @@ async fn reference_server(args: ServerArgs) -> anyhow::Result<i32> {
     kofu_mock_center::install_crypto_provider();
     let pki = fixtures_dir.join("pki");
     let read = |name: &str| {
-        std::fs::read(pki.join(name)).with_context(|| format!("reading {}", pki.join(name).display()))
+        std::fs::read(pki.join(name))
+            .with_context(|| format!("reading {}", pki.join(name).display()))
     };
     let tls = if args.plain {
         None
@@ -215,9 +221,14 @@ async fn reference_server(args: ServerArgs) -> anyhow::Result<i32> {
     };
     let listener = std::net::TcpListener::bind(&args.listen)
         .with_context(|| format!("binding {}", args.listen))?;
-    listener.set_nonblocking(true).context("configuring the listener")?;
+    listener
+        .set_nonblocking(true)
+        .context("configuring the listener")?;
     let scheme = if tls.is_some() { "https" } else { "http" };
-    eprintln!("kofu reference-server listening on {scheme}://{}", args.listen);
+    eprintln!(
+        "kofu reference-server listening on {scheme}://{}",
+        args.listen
+    );
     let config = kofu_reference_server::Config {
         fixtures,
         municipalities: Vec::new(),

@@ -186,7 +186,10 @@ async fn run_features(
     } else {
         Box::new(std::io::sink())
     };
-    let features_root = options.features.clone();
+    let features_root = options
+        .features
+        .canonicalize()
+        .unwrap_or_else(|_| options.features.clone());
 
     let writer = writer::Basic::raw(progress, writer::Coloring::Never, 0)
         .discard_stats_writes()

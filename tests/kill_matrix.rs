@@ -49,7 +49,11 @@ fn every_catches_tag_names_a_defect() {
             }
         }
     }
-    assert!(stale.is_empty(), "tags naming no defect:\n{}", stale.join("\n"));
+    assert!(
+        stale.is_empty(),
+        "tags naming no defect:\n{}",
+        stale.join("\n")
+    );
 }
 
 fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {

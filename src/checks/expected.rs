@@ -3,9 +3,7 @@
 
 use kofu_fixtures::register::{Person, ResidentStatus};
 use kofu_fixtures::{Fixtures, Municipality};
-use kofu_profile::content::{
-    Content, ForeignResidentItems, ResidentEntry, ResidentRecord,
-};
+use kofu_profile::content::{Content, ForeignResidentItems, ResidentEntry, ResidentRecord};
 use kofu_profile::{CertificateType, IssuanceOptions, Scope};
 
 /// Why an expectation cannot be computed (a scenario asking for something the fixtures
@@ -90,7 +88,10 @@ fn resident_entry(fixtures: &Fixtures, p: &Person, options: &IssuanceOptions) ->
     let (honseki, hittosha) = match family {
         Some(k) if options.show_honseki && p.foreign.is_none() => (
             Some(k.honseki.clone()),
-            fixtures.register.person(&k.hittosha).map(|h| h.name.clone()),
+            fixtures
+                .register
+                .person(&k.hittosha)
+                .map(|h| h.name.clone()),
         ),
         _ => (None, None),
     };

@@ -12,7 +12,12 @@ use std::path::Path;
 
 /// Fail the current step: expected vs actual with a line diff.
 #[track_caller]
-pub fn fail_diff<T: Debug + PartialEq>(check: &str, expected: &T, actual: &T, evidence: &Path) -> ! {
+pub fn fail_diff<T: Debug + PartialEq>(
+    check: &str,
+    expected: &T,
+    actual: &T,
+    evidence: &Path,
+) -> ! {
     let diff = pretty_assertions::Comparison::new(expected, actual);
     panic!(
         "{check}\nexpected (left) vs actual (right):\n{diff}\nevidence: {}",

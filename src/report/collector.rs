@@ -142,8 +142,9 @@ impl<W: World + std::fmt::Debug> Writer<W> for Collector {
         _cli: &Self::Cli,
     ) {
         use event::{Cucumber, Feature, Rule, Scenario, Step};
-        let Ok(event) = event else {
-            if let Err(err) = event {
+        let event = match event {
+            Ok(event) => event,
+            Err(err) => {
                 if let Ok(mut results) = self.results.lock() {
                     results.push(ScenarioResult {
                         phase: "unphased".into(),
@@ -157,8 +158,8 @@ impl<W: World + std::fmt::Debug> Writer<W> for Collector {
                         evidence: None,
                     });
                 }
+                return;
             }
-            return;
         };
         let Cucumber::Feature(feature, ev) = event.value else {
             return;
@@ -169,11 +170,11 @@ impl<W: World + std::fmt::Debug> Writer<W> for Collector {
         };
         let step_failure = |step: &cucumber::gherkin::Step, ev: &Step<W>| match ev {
             Step::Failed(_, _, _, err) => Some((
-                format!("{}{}", step.keyword, step.value),
+                format!("{} {}", step.keyword.trim(), step.value),
                 step_error_text(err),
             )),
             Step::Skipped => Some((
-                format!("{}{}", step.keyword, step.value),
+                format!("{} {}", step.keyword.trim(), step.value),
                 "step is undefined or was skipped (no step definition matches)".to_owned(),
             )),
             _ => None,
@@ -215,4 +216,3 @@ impl<W: World + std::fmt::Debug> Writer<W> for Collector {
         }
     }
 }
-

@@ -59,12 +59,24 @@ impl Summary {
             }
         }
         let _ = writeln!(out, "kofu run {} against {}", self.run_id, self.candidate);
-        let _ = writeln!(out, "{:<16} {:>6} {:>6} {:>7}", "phase", "passed", "failed", "skipped");
+        let _ = writeln!(
+            out,
+            "{:<16} {:>6} {:>6} {:>7}",
+            "phase", "passed", "failed", "skipped"
+        );
         for (phase, [p, f, s]) in &phases {
             let _ = writeln!(out, "{phase:<16} {p:>6} {f:>6} {s:>7}");
         }
-        for s in self.scenarios.iter().filter(|s| s.verdict == Verdict::Failed) {
-            let _ = writeln!(out, "\nFAILED [{}] {}:{} {}", s.phase, s.feature, s.line, s.scenario);
+        for s in self
+            .scenarios
+            .iter()
+            .filter(|s| s.verdict == Verdict::Failed)
+        {
+            let _ = writeln!(
+                out,
+                "\nFAILED [{}] {}:{} {}",
+                s.phase, s.feature, s.line, s.scenario
+            );
             if let Some(step) = &s.failed_step {
                 let _ = writeln!(out, "  step: {step}");
             }
@@ -73,11 +85,19 @@ impl Summary {
                     let _ = writeln!(out, "  {line}");
                 }
             }
-            if let Some(e) = &s.evidence {
+            let mentions_evidence = s
+                .message
+                .as_deref()
+                .is_some_and(|m| m.contains("evidence: "));
+            if let Some(e) = s.evidence.as_ref().filter(|_| !mentions_evidence) {
                 let _ = writeln!(out, "  evidence: {}", e.display());
             }
         }
-        for s in self.scenarios.iter().filter(|s| s.verdict == Verdict::Skipped) {
+        for s in self
+            .scenarios
+            .iter()
+            .filter(|s| s.verdict == Verdict::Skipped)
+        {
             let _ = writeln!(
                 out,
                 "SKIPPED [{}] {}:{} {}: {}",

@@ -54,7 +54,9 @@ fn identity_version(world: &mut KofuWorld, version: String) {
 #[then(expr = "応答ヘッダのプロファイル版は {string} である")]
 fn response_version_header(world: &mut KofuWorld, version: String) {
     let actual = match &world.last {
-        Some(LastAnswer::Ok { profile_version, .. }) => profile_version.clone(),
+        Some(LastAnswer::Ok {
+            profile_version, ..
+        }) => profile_version.clone(),
         Some(LastAnswer::Raw(raw)) => raw
             .headers
             .iter()
@@ -205,7 +207,9 @@ fn error_code_returned(world: &mut KofuWorld, status: u16, code: String) {
 fn connection_refused(world: &mut KofuWorld) {
     match &world.last {
         Some(LastAnswer::TransportError(_)) => {}
-        Some(LastAnswer::Refused { status, .. }) if matches!(status, 401 | 403) => {}
+        Some(LastAnswer::Refused {
+            status: 401 | 403, ..
+        }) => {}
         other => fail(
             "mutual TLS: a client without the center's certificate must be refused",
             format!("expected a refused TLS handshake (or 401/403), got: {other:?}"),

@@ -157,9 +157,14 @@ fn content_matches(world: &mut KofuWorld) {
         .iter()
         .find(|m| m.code == code)
         .unwrap_or_else(|| panic!("no municipality profile for {code}"));
-    let expected =
-        checks::expected::content(&ctx.fixtures, municipality, holder, req.certificate, &req.options)
-            .unwrap_or_else(|e| panic!("scenario error: {e}"));
+    let expected = checks::expected::content(
+        &ctx.fixtures,
+        municipality,
+        holder,
+        req.certificate,
+        &req.options,
+    )
+    .unwrap_or_else(|e| panic!("scenario error: {e}"));
     expect_eq(
         &format!(
             "記載事項: content of {} must equal the register for the chosen options",
@@ -222,7 +227,10 @@ fn fonts_embedded(world: &mut KofuWorld) {
     if !f.fonts_embedded {
         fail(
             "document: every font must be embedded (the terminal has no Japanese fonts to substitute)",
-            format!("{} font descriptors, not all with FontFile/FontFile2/FontFile3", f.font_count),
+            format!(
+                "{} font descriptors, not all with FontFile/FontFile2/FontFile3",
+                f.font_count
+            ),
             &world.evidence_dir,
         );
     }
@@ -235,7 +243,10 @@ fn names_printed(world: &mut KofuWorld) {
     for name in checks::expected::printed_names(&issuance.content) {
         let wanted = pdf::squeeze(&name);
         if !text.contains(&wanted) {
-            let points: Vec<String> = name.chars().map(|c| format!("U+{:04X}", c as u32)).collect();
+            let points: Vec<String> = name
+                .chars()
+                .map(|c| format!("U+{:04X}", c as u32))
+                .collect();
             fail(
                 "document: names must be printed with the exact code points of the register",
                 format!(
@@ -253,13 +264,22 @@ fn content_name(world: &mut KofuWorld, name: String) {
     let (_, issuance) = last_issuance(world);
     let names = checks::expected::printed_names(&issuance.content);
     if !names.contains(&name) {
-        let show = |s: &str| s.chars().map(|c| format!("{c}(U+{:04X})", c as u32)).collect::<Vec<_>>().join(" ");
+        let show = |s: &str| {
+            s.chars()
+                .map(|c| format!("{c}(U+{:04X})", c as u32))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
         fail(
             "記載事項: the name must keep the register's code points",
             format!(
                 "expected {}\nactual names: {}",
                 show(&name),
-                names.iter().map(|n| show(n)).collect::<Vec<_>>().join(" / ")
+                names
+                    .iter()
+                    .map(|n| show(n))
+                    .collect::<Vec<_>>()
+                    .join(" / ")
             ),
             &world.evidence_dir,
         );
@@ -330,7 +350,10 @@ fn statement_printed(world: &mut KofuWorld) {
         .find(|m| m.code == code)
         .unwrap_or_else(|| panic!("no municipality profile for {code}"));
     for (what, value) in [
-        ("証明文", req.certificate.certification_statement().to_owned()),
+        (
+            "証明文",
+            req.certificate.certification_statement().to_owned(),
+        ),
         ("市区町村長の職名", m.mayor_title.clone()),
         ("市区町村長の氏名", m.mayor_name.clone()),
         ("証明書番号", issuance.certificate_number.clone()),

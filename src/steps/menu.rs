@@ -150,7 +150,10 @@ fn menu_matches_claims(world: &mut KofuWorld) {
     if claimed.len() != offered.len() {
         fail(
             "menu: a type is offered that the municipality profile does not claim",
-            format!("offered: {:?}", offered.iter().map(|o| o.certificate).collect::<Vec<_>>()),
+            format!(
+                "offered: {:?}",
+                offered.iter().map(|o| o.certificate).collect::<Vec<_>>()
+            ),
             &world.evidence_dir,
         );
     }
@@ -176,7 +179,11 @@ fn refused_generic(world: &mut KofuWorld) {
     };
     expect_eq(
         "refusal: a personal refusal is 422 not-issuable with the fixed message, revealing no reason",
-        &(422, "not-issuable".to_owned(), NOT_ISSUABLE_MESSAGE.to_owned()),
+        &(
+            422,
+            "not-issuable".to_owned(),
+            NOT_ISSUABLE_MESSAGE.to_owned(),
+        ),
         &actual,
         &world.evidence_dir,
     );

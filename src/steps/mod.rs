@@ -2,9 +2,9 @@
 //! vendors' QA staff read them; no step text is defined twice.
 
 pub mod connection;
+pub mod issuance;
 pub mod menu;
 pub mod outcome;
-pub mod issuance;
 pub mod reception;
 
 use kofu_mock_center::client::Reply;
@@ -12,7 +12,10 @@ use kofu_mock_center::client::Reply;
 use crate::world::{KofuWorld, LastAnswer};
 
 /// Record a typed reply as the last answer and return its value when it is a success.
-pub fn keep<T>(world: &mut KofuWorld, reply: Result<Reply<T>, kofu_mock_center::client::ClientError>) -> Option<T> {
+pub fn keep<T>(
+    world: &mut KofuWorld,
+    reply: Result<Reply<T>, kofu_mock_center::client::ClientError>,
+) -> Option<T> {
     match reply {
         Ok(Reply::Ok {
             status,

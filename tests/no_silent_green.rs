@@ -1,0 +1,114 @@
+//! No silent green: an undefined step, an empty selection and an unreachable candidate
+//! are never a pass.
+
+use std::path::PathBuf;
+
+use kofu::candidate::CandidateSpec;
+use kofu::{RunOptions, exit};
+
+fn options(features: PathBuf, candidate: CandidateSpec) -> RunOptions {
+    let mut options = RunOptions::repository(candidate);
+    options.features = features;
+    options.report_dir = std::env::temp_dir().join("kofu-no-silent-green");
+    options
+}
+
+fn embedded() -> CandidateSpec {
+    CandidateSpec::Embedded {
+        defects: Vec::new(),
+    }
+}
+
+#[tokio::test]
+async fn an_undefined_step_fails_the_run() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("undefined.feature"),
+        "# language: ja\n@phase-connection\n機能: 未定義\n  シナリオ: 定義のないステップ\n    もし 識別情報を要求する\n    ならば この文にはステップ定義がない\n",
+    )
+    .expect("write feature");
+    let outcome = kofu::run(options(dir.path().to_owned(), embedded()))
+        .await
+        .expect("run completes");
+    assert_eq!(
+        outcome.exit_code,
+        exit::FAILED,
+        "{}",
+        outcome.summary.render()
+    );
+    assert_eq!(
+        outcome.summary.closing_line(),
+        "0 passed, 1 failed, 0 skipped"
+    );
+    let message = outcome.summary.scenarios[0]
+        .message
+        .clone()
+        .unwrap_or_default();
+    assert!(message.contains("doesn't match"), "message: {message}");
+}
+
+#[tokio::test]
+async fn an_empty_selection_is_a_setup_error() {
+    let mut opts = options(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("features"),
+        embedded(),
+    );
+    opts.tags = Some("@no-such-tag".into());
+    let outcome = kofu::run(opts).await.expect("run completes");
+    assert_eq!(outcome.exit_code, exit::SETUP);
+    assert_eq!(
+        outcome.summary.closing_line(),
+        "0 passed, 0 failed, 0 skipped"
+    );
+}
+
+#[tokio::test]
+async fn an_unreachable_candidate_is_a_setup_error_naming_the_url() {
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+    let spec = CandidateSpec::Remote {
+        url: "http://127.0.0.1:9".into(),
+        municipalities: vec![fixtures.join("municipalities/aobadai.toml")],
+        server_ca: None,
+    };
+    let err = kofu::run(options(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("features"),
+        spec,
+    ))
+    .await
+    .expect_err("unreachable candidate");
+    assert!(
+        matches!(err, kofu::run::RunError::Unreachable { ref url, .. } if url == "http://127.0.0.1:9"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_scenario_outside_the_claims_is_skipped_with_its_reason() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("claims.feature"),
+        "# language: ja\n@phase-connection\n機能: 主張\n  @requires-no-age-limit\n  シナリオ: 年齢制限のない市区町村だけ\n    もし 識別情報を要求する\n  シナリオ: 常に\n    もし 識別情報を要求する\n    ならば 識別情報のプロファイル版は \"1.0\" である\n",
+    )
+    .expect("write feature");
+    let outcome = kofu::run(options(dir.path().to_owned(), embedded()))
+        .await
+        .expect("run completes");
+    assert_eq!(
+        outcome.summary.closing_line(),
+        "1 passed, 0 failed, 1 skipped"
+    );
+    let skipped = outcome
+        .summary
+        .scenarios
+        .iter()
+        .find(|s| s.verdict == kofu::report::Verdict::Skipped)
+        .expect("a skipped scenario");
+    assert!(
+        skipped
+            .message
+            .as_deref()
+            .unwrap_or("")
+            .contains("no-age-limit"),
+        "{skipped:?}"
+    );
+}
