@@ -1,0 +1,205 @@
+//! Named defect switches: each one reproduces one realistic vendor mistake in exactly
+//! one spot of the server, so the harness can prove that a scenario catches it.
+//!
+//! Without any switch the server conforms to the profile.
+
+use std::collections::BTreeSet;
+
+macro_rules! defects {
+    ($( $(#[$doc:meta])* $variant:ident = $name:literal : $description:literal, )+) => {
+        /// One defect switch.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Defect {
+            $( $(#[$doc])* $variant, )+
+        }
+
+        impl Defect {
+            /// Every defect switch, in documentation order.
+            pub const ALL: &'static [Defect] = &[ $( Self::$variant, )+ ];
+
+            /// The kebab-case name used on the command line and in `@catches-` tags.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( Self::$variant => $name, )+
+                }
+            }
+
+            /// One line naming the realistic vendor mistake the switch reproduces.
+            pub fn description(&self) -> &'static str {
+                match self {
+                    $( Self::$variant => $description, )+
+                }
+            }
+        }
+    };
+}
+
+defects! {
+    /// `GET /v1/identity` reports profile version 0.9.
+    IdentityWrongProfileVersion = "identity-wrong-profile-version":
+        "identity reports profile version 0.9: the version constant was not bumped for the release",
+    /// Identity lists only the first served municipality.
+    IdentityOmitsMunicipality = "identity-omits-municipality":
+        "identity lists only the first municipality: a multi-tenant server reports its default tenant",
+    /// An unknown municipality code is served as the first municipality.
+    ServesUnknownMunicipality = "serves-unknown-municipality":
+        "an unknown municipality code falls back to the default tenant instead of 404",
+    /// A malformed JSON body is answered 500.
+    MalformedRequest500 = "malformed-request-500":
+        "a JSON parse error escapes as an unhandled exception: 500 instead of 400 malformed-request",
+    /// No request size limit.
+    NoBodyLimit = "no-body-limit":
+        "no request size limit: an oversized body is parsed and answered like any other",
+    /// TLS without client-certificate requirement.
+    MtlsNotEnforced = "mtls-not-enforced":
+        "TLS is configured without requiring a client certificate: mutual TLS is not enforced",
+    /// Wrong or missing request version headers are served.
+    ProfileVersionIgnored = "profile-version-ignored":
+        "the request's profile version header is never checked",
+    /// Responses lack the version header.
+    MissingVersionHeader = "missing-version-header":
+        "responses do not carry the Kofu-Profile-Version header",
+    /// A repeated request id creates a new issuance.
+    NotIdempotent = "not-idempotent":
+        "a resent request id creates a second issuance with a new id and number",
+    /// Names are normalised to JIS X 0208 look-alikes.
+    KanjiSubstituted = "kanji-substituted":
+        "names are normalised to JIS X 0208 look-alikes (𠮷→吉, 髙→高, 﨑→崎, 德→徳)",
+    /// The issue date is the UTC date of the reception time.
+    IssueDateUtc = "issue-date-utc":
+        "the issue date is taken in UTC: early-morning receptions get yesterday's date",
+    /// The issue date is printed in 西暦.
+    SeirekiIssueDate = "seireki-issue-date":
+        "the issue date is printed in 西暦 (2026年11月26日) instead of 和暦",
+    /// 住民票 PDFs print 個人番号.
+    IndividualNumberPrinted = "individual-number-printed":
+        "the 住民票 prints 個人番号: the form template includes every register column",
+    /// 住民票 PDFs print 住民票コード.
+    ResidentCodePrinted = "resident-code-printed":
+        "the 住民票 prints 住民票コード: the form template includes every register column",
+    /// 世帯全員 includes 消除者.
+    RemovedPersonListed = "removed-person-listed":
+        "世帯全員 lists 消除者 (moved-out or deceased members): the household query lacks a status filter",
+    /// 世帯全員 lists only the holder.
+    HouseholdOnlyHolder = "household-only-holder":
+        "世帯全員 lists only the card holder: the scope option is ignored",
+    /// Wrong 住民票 証明文.
+    WrongCertificationStatement = "wrong-certification-statement":
+        "the 住民票 carries a generic 証明文 instead of the prescribed one",
+    /// PDFs on US Letter.
+    LetterPaper = "letter-paper":
+        "PDFs are laid out on US Letter: the PDF library's default page size",
+    /// Fonts are not embedded.
+    FontsNotEmbedded = "fonts-not-embedded":
+        "PDF fonts are not embedded: the printer is expected to have them",
+    /// The menu's 住民票 fee is 300 yen.
+    MenuFeeDiffers = "menu-fee-differs":
+        "the menu shows a stale 住民票 fee of 300 yen instead of the configured fee",
+    /// Declared page count is one too many.
+    WrongPageCount = "wrong-page-count":
+        "the declared page count counts a blank trailing page the PDF does not have",
+    /// Declared sha256 is of something else.
+    WrongSha256 = "wrong-sha256":
+        "the declared SHA-256 is computed over the base64 text instead of the PDF bytes",
+    /// Age computed on the UTC date.
+    AgeLimitUtc = "age-limit-utc":
+        "the age limit is checked on the UTC date: a birthday morning before 9:00 is refused",
+    /// Refuses at exactly the age limit.
+    AgeLimitOffByOne = "age-limit-off-by-one":
+        "the age limit refuses at exactly the limit (age <= limit instead of age < limit)",
+    /// DV refusal names its reason.
+    DvReasonLeaked = "dv-reason-leaked":
+        "a DV等支援措置 refusal names its reason, telling a possible abuser the victim is protected",
+    /// DV protection not applied.
+    DvIgnored = "dv-ignored":
+        "DV等支援措置 is not checked: protected persons are issued certificates at kiosks",
+    /// Moved-out persons are still served.
+    MovedOutServed = "moved-out-served":
+        "moved-out (転出) persons are still issued 住所地 certificates: the status filter is missing",
+    /// Abolished seals treated as active.
+    SealAbolishedIgnored = "seal-abolished-ignored":
+        "an abolished (廃止) 印鑑登録 is treated as active",
+    /// Every claimed tax year offered.
+    UnassessedTaxYearOffered = "unassessed-tax-year-offered":
+        "the tax menu lists every configured year, even years without an assessment (issued with zeros)",
+    /// 戸籍 issued without approved registration.
+    KosekiBeforeApproval = "koseki-before-approval":
+        "戸籍 is issued to a non-resident before the 利用登録申請 is approved",
+    /// Fee counts cancelled copies.
+    FeeForCancelledCopy = "fee-for-cancelled-copy":
+        "the confirmed fee counts every reported copy, cancelled ones included",
+    /// Cancelled outcomes are not stored.
+    CancelIgnored = "cancel-ignored":
+        "cancelled (取消) outcomes are dropped: those copies stay pending",
+    /// Business date in UTC.
+    RecordsDatedUtc = "records-dated-utc":
+        "records are dated by the UTC date: early-morning issuances land on the previous business day",
+    /// Records with a cancelled copy are omitted.
+    CancelledMissingFromRecords = "cancelled-missing-from-records":
+        "records with any cancelled copy are left out of the settlement records",
+    /// Unknown operator codes are refused.
+    UnknownOperatorRejected = "unknown-operator-rejected":
+        "requests from a store operator code missing from the local table are refused",
+}
+
+impl std::fmt::Display for Defect {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A name that is not a defect switch.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown defect `{0}`")]
+pub struct UnknownDefect(pub String);
+
+impl std::str::FromStr for Defect {
+    type Err = UnknownDefect;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .iter()
+            .copied()
+            .find(|d| d.name() == s)
+            .ok_or_else(|| UnknownDefect(s.to_owned()))
+    }
+}
+
+/// The switches a server runs with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Defects(BTreeSet<Defect>);
+
+impl Defects {
+    /// The given switches.
+    pub fn new(set: BTreeSet<Defect>) -> Self {
+        Self(set)
+    }
+
+    /// Whether a switch is on.
+    pub fn on(&self, defect: Defect) -> bool {
+        self.0.contains(&defect)
+    }
+
+    /// The switches that are on.
+    pub fn iter(&self) -> impl Iterator<Item = Defect> + '_ {
+        self.0.iter().copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_unique_kebab_case() {
+        let names: BTreeSet<&str> = Defect::ALL.iter().map(|d| d.name()).collect();
+        assert_eq!(names.len(), Defect::ALL.len());
+        for name in names {
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{name}"
+            );
+        }
+    }
+}

@@ -1,0 +1,130 @@
+//! Every failure of an operation, and the one place it becomes an HTTP response.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use kofu_profile::error::NOT_ISSUABLE_MESSAGE;
+use kofu_profile::{ErrorBody, ErrorCode};
+
+use crate::store::StoreError;
+
+/// An operation's failure; becomes the profile's [`ErrorBody`] with the code's status.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400 malformed-request.
+    #[error("malformed request: {0}")]
+    Malformed(String),
+    /// 400 unsupported-profile-version.
+    #[error("unsupported profile version: {0}")]
+    UnsupportedVersion(String),
+    /// 413 payload-too-large.
+    #[error("request body larger than the limit")]
+    PayloadTooLarge,
+    /// 404 unknown-municipality.
+    #[error("unknown municipality `{0}`")]
+    UnknownMunicipality(String),
+    /// 404 not-found.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// 422 not-offered.
+    #[error("not offered: {0}")]
+    NotOffered(String),
+    /// 422 not-issuable. The message is the fixed one unless a defect switch discloses
+    /// a reason. The reason is not part of the display, so it never reaches a log line.
+    #[error("not issuable")]
+    NotIssuable {
+        /// Why, for debugging in tests only.
+        reason: &'static str,
+        /// A message that replaces the fixed one (defect `dv-reason-leaked` only).
+        disclosed: Option<&'static str>,
+    },
+    /// 422 registration-required.
+    #[error("利用登録申請 required")]
+    RegistrationRequired,
+    /// 422 invalid-request.
+    #[error("invalid request: {0}")]
+    InvalidRequest(String),
+    /// 409 request-id-conflict.
+    #[error("request id used before with another body")]
+    RequestIdConflict,
+    /// 409 outcome-conflict.
+    #[error("outcome conflict: {0}")]
+    OutcomeConflict(String),
+    /// 500 internal-error.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// A personal refusal with the fixed message.
+    pub fn not_issuable(reason: &'static str) -> Self {
+        Self::NotIssuable {
+            reason,
+            disclosed: None,
+        }
+    }
+
+    /// The profile's code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::Malformed(_) => ErrorCode::MalformedRequest,
+            Self::UnsupportedVersion(_) => ErrorCode::UnsupportedProfileVersion,
+            Self::PayloadTooLarge => ErrorCode::PayloadTooLarge,
+            Self::UnknownMunicipality(_) => ErrorCode::UnknownMunicipality,
+            Self::NotFound(_) => ErrorCode::NotFound,
+            Self::NotOffered(_) => ErrorCode::NotOffered,
+            Self::NotIssuable { .. } => ErrorCode::NotIssuable,
+            Self::RegistrationRequired => ErrorCode::RegistrationRequired,
+            Self::InvalidRequest(_) => ErrorCode::InvalidRequest,
+            Self::RequestIdConflict => ErrorCode::RequestIdConflict,
+            Self::OutcomeConflict(_) => ErrorCode::OutcomeConflict,
+            Self::Internal(_) => ErrorCode::InternalError,
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            // Never reveal the reason of a personal refusal.
+            Self::NotIssuable { disclosed, .. } => {
+                disclosed.unwrap_or(NOT_ISSUABLE_MESSAGE).to_owned()
+            }
+            // Internal details stay in the log.
+            Self::Internal(_) => "the server failed".to_owned(),
+            other => other.to_string(),
+        }
+    }
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        Self::Internal(format!("{e}: {}", error_chain(&e)))
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let code = self.code();
+        if code == ErrorCode::InternalError {
+            tracing::error!(error = %self, "request failed");
+        } else {
+            tracing::debug!(error = %self, code = %code, "request refused");
+        }
+        let status =
+            StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let body = ErrorBody {
+            code,
+            message: self.message(),
+        };
+        (status, Json(body)).into_response()
+    }
+}

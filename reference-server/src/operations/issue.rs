@@ -1,0 +1,164 @@
+//! `POST .../issuances`: issue a certificate, idempotent on the request id.
+
+use base64::Engine as _;
+use kofu_fixtures::Municipality;
+use kofu_profile::issuance::{Document, Issuance, IssuanceRequest};
+use sha2::{Digest, Sha256};
+
+use super::{
+    card_holder, check_reception, context, denial_error, registration_status, request_hash,
+};
+use crate::content::{self, Subject, print};
+use crate::defects::{Defect, Defects};
+use crate::document::{self, RenderedPdf};
+use crate::http::AppError;
+use crate::rules::{self, eligibility, request};
+use crate::state::AppState;
+use crate::store::{Inserted, NewIssuance, StoredIssuance};
+
+/// The stored answer to a request id, if the body is the same.
+fn replay(stored: StoredIssuance, hash: &str) -> Result<Issuance, AppError> {
+    if stored.request_hash != hash {
+        return Err(AppError::RequestIdConflict);
+    }
+    tracing::info!(issuance = %stored.issuance_id, "replaying a recorded issuance");
+    serde_json::from_str(&stored.response_json).map_err(|e| {
+        AppError::Internal(format!(
+            "stored issuance {} is unreadable: {e}",
+            stored.issuance_id
+        ))
+    })
+}
+
+/// The declared facts of the PDF.
+fn describe(pdf: &RenderedPdf, defects: &Defects) -> Document {
+    let pdf_base64 = base64::engine::general_purpose::STANDARD.encode(&pdf.bytes);
+    let hashed: &[u8] = if defects.on(Defect::WrongSha256) {
+        pdf_base64.as_bytes()
+    } else {
+        &pdf.bytes
+    };
+    let page_count = if defects.on(Defect::WrongPageCount) {
+        pdf.page_count.saturating_add(1)
+    } else {
+        pdf.page_count
+    };
+    Document {
+        media_type: "application/pdf".to_owned(),
+        page_count,
+        sha256: hex::encode(Sha256::digest(hashed)),
+        pdf_base64,
+    }
+}
+
+/// Issue a certificate.
+pub async fn issue(
+    state: &AppState,
+    municipality: &Municipality,
+    req: IssuanceRequest,
+) -> Result<Issuance, AppError> {
+    let defects = state.defects();
+    check_reception(state, &req.reception)?;
+    let hash = request_hash(&municipality.code, &req)?;
+    let idempotent = !defects.on(Defect::NotIdempotent);
+    if idempotent
+        && let Some(stored) = state
+            .store()
+            .issuance_by_request(req.reception.request_id)
+            .await?
+    {
+        return replay(stored, &hash);
+    }
+
+    let offer = request::check_claims(municipality, &req).map_err(|d| denial_error(d, defects))?;
+    let ctx = context(state, municipality);
+    let person = card_holder(state, &req.card_serial);
+    let registration = registration_status(state, municipality, person).await?;
+    let reception_time = kofu_profile::time::to_jst(&req.reception.reception_time);
+    let evaluation = eligibility::evaluate(&ctx, person, &reception_time, registration);
+    request::check_menu(&evaluation, &req).map_err(|d| denial_error(d, defects))?;
+    let holder = evaluation
+        .person
+        .ok_or_else(|| AppError::Internal("an issuable request without a holder".into()))?;
+
+    let subject = Subject {
+        fixtures: state.fixtures(),
+        defects,
+        holder,
+        household: evaluation.residence,
+        family_register: eligibility::family_register_here(&ctx, holder),
+    };
+    let built = content::build(&subject, req.certificate, &req.options, &municipality.code)
+        .map_err(|e| AppError::Internal(format!("cannot build the content: {e}")))?;
+
+    let issue_date = rules::issue_date(&reception_time, defects);
+    let sequence = state
+        .store()
+        .next_sequence(&municipality.code, issue_date)
+        .await?;
+    let certificate_number = format!(
+        "{}-{}-{sequence:06}",
+        municipality.code,
+        issue_date.format("%Y%m%d")
+    );
+    let print_doc = print::document(
+        &print::Issue {
+            certificate: req.certificate,
+            issue_date,
+            certificate_number: &certificate_number,
+            municipality,
+        },
+        &built.content,
+        &built.listed,
+        defects,
+    );
+    let pdf = tokio::task::spawn_blocking(move || document::render(&print_doc))
+        .await
+        .map_err(|e| AppError::Internal(format!("rendering task failed: {e}")))?
+        .map_err(|e| AppError::Internal(format!("cannot render the certificate: {e}")))?;
+
+    let issuance = Issuance {
+        issuance_id: uuid::Uuid::new_v4().to_string(),
+        request_id: req.reception.request_id,
+        municipality: municipality.code.clone(),
+        certificate: req.certificate,
+        copies: req.copies,
+        fee_per_copy: offer.fee,
+        fee_total: offer.fee.saturating_mul(u32::from(req.copies)),
+        certificate_number: certificate_number.clone(),
+        issue_date,
+        document: describe(&pdf, defects),
+        content: built.content,
+    };
+    let response_json = serde_json::to_string(&issuance)
+        .map_err(|e| AppError::Internal(format!("cannot serialise the issuance: {e}")))?;
+    let new = NewIssuance {
+        issuance_id: issuance.issuance_id.clone(),
+        municipality: municipality.code.clone(),
+        request_id: req.reception.request_id,
+        request_hash: hash.clone(),
+        certificate: req.certificate,
+        copies: req.copies,
+        fee_per_copy: offer.fee,
+        reception_time,
+        business_date: rules::business_date(&reception_time, defects),
+        operator_code: req.reception.operator_code.clone(),
+        store_id: req.reception.store_id.clone(),
+        terminal_id: req.reception.terminal_id.clone(),
+        certificate_number,
+        response_json,
+    };
+    match state.store().insert_issuance(new, idempotent).await? {
+        Inserted::New => {
+            tracing::info!(
+                issuance = %issuance.issuance_id,
+                municipality = %municipality.code,
+                certificate = %req.certificate,
+                copies = req.copies,
+                "issued"
+            );
+            Ok(issuance)
+        }
+        Inserted::Existing(stored) => replay(stored, &hash),
+    }
+}

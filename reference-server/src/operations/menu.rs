@@ -1,0 +1,43 @@
+//! `POST .../menu`: what the card holder may be issued here.
+
+use kofu_fixtures::Municipality;
+use kofu_profile::CertificateType;
+use kofu_profile::menu::{Menu, MenuRequest};
+
+use super::{card_holder, check_reception, context, registration_status};
+use crate::defects::Defect;
+use crate::http::AppError;
+use crate::rules::eligibility;
+use crate::state::AppState;
+
+/// The menu. Whatever the reason nothing can be issued, the answer is the same empty
+/// menu.
+pub async fn menu(
+    state: &AppState,
+    municipality: &Municipality,
+    req: MenuRequest,
+) -> Result<Menu, AppError> {
+    check_reception(state, &req.reception)?;
+    let person = card_holder(state, &req.card_serial);
+    let registration = registration_status(state, municipality, person).await?;
+    let evaluation = eligibility::evaluate(
+        &context(state, municipality),
+        person,
+        &req.reception.reception_time,
+        registration,
+    );
+    let mut items = evaluation.items;
+    if state.defects().on(Defect::MenuFeeDiffers) {
+        for item in items
+            .iter_mut()
+            .filter(|i| i.certificate == CertificateType::Juminhyo)
+        {
+            item.fee = 300;
+        }
+    }
+    Ok(Menu {
+        municipality: municipality.code.clone(),
+        items,
+        koseki_registration: evaluation.koseki_registration,
+    })
+}

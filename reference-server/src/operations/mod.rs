@@ -1,0 +1,104 @@
+//! The profile's operations, one module each, independent of HTTP framing: they take
+//! typed requests and return typed answers or [`AppError`]s.
+
+pub mod identity;
+pub mod issue;
+pub mod menu;
+pub mod outcome;
+pub mod records;
+pub mod registration;
+
+use kofu_fixtures::{Municipality, Person};
+use kofu_profile::Reception;
+use kofu_profile::registration::RegistrationStatus;
+use sha2::{Digest, Sha256};
+
+use crate::defects::{Defect, Defects};
+use crate::http::AppError;
+use crate::rules::eligibility::{Context, family_register_here};
+use crate::rules::{Denial, Refusal};
+use crate::state::AppState;
+
+/// Checks on the center's stamp common to every request that carries one.
+///
+/// A reception time with another offset than `+09:00` is accepted: the profile requires
+/// converting it to JST before taking any date, which every date rule does.
+fn check_reception(state: &AppState, reception: &Reception) -> Result<(), AppError> {
+    if state.defects().on(Defect::UnknownOperatorRejected)
+        && state
+            .fixtures()
+            .operator(&reception.operator_code)
+            .is_none()
+    {
+        return Err(AppError::InvalidRequest(format!(
+            "unknown operator code `{}`",
+            reception.operator_code
+        )));
+    }
+    Ok(())
+}
+
+/// The one place a rule's denial becomes an error response.
+fn denial_error(denial: Denial, defects: &Defects) -> AppError {
+    match denial {
+        Denial::Invalid(m) => AppError::InvalidRequest(m),
+        Denial::NotOffered(m) => AppError::NotOffered(m),
+        Denial::RegistrationRequired => AppError::RegistrationRequired,
+        Denial::NotIssuable(refusal) => AppError::NotIssuable {
+            reason: refusal.reason(),
+            disclosed: (refusal == Refusal::DvProtected && defects.on(Defect::DvReasonLeaked))
+                .then_some("DV等支援措置の対象者のため交付できません"),
+        },
+    }
+}
+
+fn context<'a>(state: &'a AppState, municipality: &'a Municipality) -> Context<'a> {
+    Context {
+        fixtures: state.fixtures(),
+        municipality,
+        defects: state.defects(),
+    }
+}
+
+/// The person a card serial belongs to.
+fn card_holder<'a>(state: &'a AppState, serial: &str) -> Option<&'a Person> {
+    let card = state.fixtures().card_by_serial(serial)?;
+    state.fixtures().register.person(&card.person)
+}
+
+/// The holder's 利用登録申請 state with this municipality as 本籍地: the latest one
+/// filed here, else the state recorded in the fixtures.
+async fn registration_status(
+    state: &AppState,
+    municipality: &Municipality,
+    person: Option<&Person>,
+) -> Result<RegistrationStatus, AppError> {
+    // The store is asked for every holder, known or not, so that refusals of unknown
+    // cards and of protected persons take the same path.
+    let stored = state
+        .store()
+        .latest_registration(&municipality.code, person.map_or("", |p| p.id.as_str()))
+        .await?;
+    let Some(person) = person else {
+        return Ok(RegistrationStatus::None);
+    };
+    if family_register_here(&context(state, municipality), person).is_none() {
+        return Ok(RegistrationStatus::None);
+    }
+    Ok(stored.map(|row| row.status).unwrap_or(
+        person
+            .koseki_registration
+            .unwrap_or(RegistrationStatus::None),
+    ))
+}
+
+/// Hash identifying a request body (canonical JSON) at a municipality.
+fn request_hash<T: serde::Serialize>(municipality: &str, req: &T) -> Result<String, AppError> {
+    let json = serde_json::to_vec(req)
+        .map_err(|e| AppError::Internal(format!("cannot hash the request: {e}")))?;
+    let mut hasher = Sha256::new();
+    hasher.update(municipality.as_bytes());
+    hasher.update(b"\n");
+    hasher.update(&json);
+    Ok(hex::encode(hasher.finalize()))
+}

@@ -1,0 +1,110 @@
+//! The state every request shares: fixtures, the municipalities served, defect
+//! switches and the store.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use kofu_fixtures::{Fixtures, Municipality};
+
+use crate::defects::{Defect, Defects};
+use crate::store::Store;
+use crate::{Config, ServerError};
+
+/// Shared state of one server.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    fixtures: Arc<Fixtures>,
+    served: Vec<Municipality>,
+    defects: Defects,
+    store: Store,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("served", &self.served_codes())
+            .field("defects", &self.inner.defects)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// State over an open store. `municipalities` are the codes served; empty means
+    /// every municipality of the fixtures.
+    pub fn new(
+        fixtures: Arc<Fixtures>,
+        municipalities: &[String],
+        defects: BTreeSet<Defect>,
+        store: Store,
+    ) -> Result<Self, ServerError> {
+        let served = if municipalities.is_empty() {
+            fixtures.municipalities.clone()
+        } else {
+            municipalities
+                .iter()
+                .map(|code| {
+                    fixtures
+                        .municipality(code)
+                        .cloned()
+                        .ok_or_else(|| ServerError::UnknownMunicipality(code.clone()))
+                })
+                .collect::<Result<Vec<_>, _>>()?
+        };
+        if served.is_empty() {
+            return Err(ServerError::NothingToServe);
+        }
+        Ok(Self {
+            inner: Arc::new(Inner {
+                fixtures,
+                served,
+                defects: Defects::new(defects),
+                store,
+            }),
+        })
+    }
+
+    /// State for a configuration: opens (or creates) its database.
+    pub fn from_config(config: &Config) -> Result<Self, ServerError> {
+        let store = Store::open(&config.database)?;
+        Self::new(
+            config.fixtures.clone(),
+            &config.municipalities,
+            config.defects.clone(),
+            store,
+        )
+    }
+
+    /// The fixtures.
+    pub fn fixtures(&self) -> &Fixtures {
+        &self.inner.fixtures
+    }
+
+    /// The municipalities served, in order.
+    pub fn served(&self) -> &[Municipality] {
+        &self.inner.served
+    }
+
+    /// The codes of the municipalities served.
+    pub fn served_codes(&self) -> Vec<String> {
+        self.inner.served.iter().map(|m| m.code.clone()).collect()
+    }
+
+    /// A served municipality.
+    pub fn municipality(&self, code: &str) -> Option<&Municipality> {
+        self.inner.served.iter().find(|m| m.code == code)
+    }
+
+    /// Defect switches.
+    pub fn defects(&self) -> &Defects {
+        &self.inner.defects
+    }
+
+    /// The database.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+}

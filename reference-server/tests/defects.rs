@@ -1,0 +1,321 @@
+//! Every defect switch changes the behaviour it names. (That nothing else changes is
+//! the harness's kill matrix; here each switch is shown to bite in its spot.)
+
+mod common;
+
+use axum::body::Body;
+use axum::http::{Method, Request};
+use common::*;
+use kofu_profile::content::Content;
+use kofu_profile::identity::Identity;
+use kofu_profile::issuance::{Issuance, IssuanceRequest};
+use kofu_profile::menu::Menu;
+use kofu_profile::outcome::{CopyOutcome, CopyState, Outcome, OutcomeReport};
+use kofu_profile::records::{IssuanceRecord, Records};
+use kofu_profile::{
+    CertificateType, IssuanceOptions, MAX_REQUEST_BYTES, Scope, VERSION_HEADER, paths,
+};
+use kofu_reference_server::Defect;
+use sha2::{Digest, Sha256};
+
+const EARLY: &str = "2026-11-26T07:30:00+09:00";
+
+fn at(mut req: IssuanceRequest, time: &str) -> IssuanceRequest {
+    req.reception.reception_time = chrono::DateTime::parse_from_rfc3339(time).unwrap();
+    req
+}
+
+fn household(card: &str) -> IssuanceRequest {
+    issuance_request(
+        card,
+        CertificateType::Juminhyo,
+        IssuanceOptions {
+            scope: Some(Scope::Household),
+            ..Default::default()
+        },
+        1,
+    )
+}
+
+async fn issue(h: &Harness, code: &str, req: &IssuanceRequest) -> Issuance {
+    h.post(&paths::issuances(code), req).await.ok()
+}
+
+async fn menu(h: &Harness, card: &str, time: &str) -> Menu {
+    h.post(&paths::menu(AOBADAI), &menu_request(card, time))
+        .await
+        .ok()
+}
+
+fn names(i: &Issuance) -> Vec<String> {
+    match &i.content {
+        Content::ResidentRecord(r) => r.persons.iter().map(|p| p.name.clone()).collect(),
+        other => panic!("not a resident record: {other:?}"),
+    }
+}
+
+fn text(i: &Issuance) -> String {
+    pdf_extract::extract_text_from_mem(&pdf_bytes(i))
+        .unwrap_or_default()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}
+
+async fn report(h: &Harness, i: &Issuance, copies: &[(u8, Outcome)]) -> IssuanceRecord {
+    let report = OutcomeReport {
+        reported_at: chrono::DateTime::parse_from_rfc3339(SCENARIO_TIME).unwrap(),
+        copies: copies
+            .iter()
+            .map(|&(copy, outcome)| CopyOutcome { copy, outcome })
+            .collect(),
+    };
+    h.post(&paths::outcome(AOBADAI, &i.issuance_id), &report)
+        .await
+        .ok()
+}
+
+async fn records(h: &Harness, day: &str) -> Records {
+    h.get(&format!("{}?from={day}&to={day}", paths::records(AOBADAI)))
+        .await
+        .ok()
+}
+
+async fn bites(defect: Defect) {
+    let h = Harness::new(&[defect]);
+    match defect {
+        Defect::IdentityWrongProfileVersion => {
+            let i: Identity = h.get(paths::IDENTITY).await.ok();
+            assert_eq!(i.profile_version, "0.9");
+        }
+        Defect::IdentityOmitsMunicipality => {
+            let i: Identity = h.get(paths::IDENTITY).await.ok();
+            assert_eq!(i.municipalities, vec![AOBADAI]);
+        }
+        Defect::ServesUnknownMunicipality => {
+            let m: Menu = h
+                .post(&paths::menu("999999"), &menu_request("C001", SCENARIO_TIME))
+                .await
+                .ok();
+            assert_eq!(m.municipality, AOBADAI);
+        }
+        Defect::MalformedRequest500 => {
+            h.send(json_request(
+                Method::POST,
+                &paths::issuances(AOBADAI),
+                b"{".to_vec(),
+            ))
+            .await
+            .error(500, "internal-error");
+        }
+        Defect::NoBodyLimit => {
+            let mut req = juminhyo("C001");
+            req.reception.terminal_id = "T".repeat(MAX_REQUEST_BYTES * 2);
+            let _: Issuance = h.post(&paths::issuances(AOBADAI), &req).await.ok();
+        }
+        // Shown on a real TLS connection in tests/server.rs.
+        Defect::MtlsNotEnforced => {}
+        Defect::ProfileVersionIgnored => {
+            let req = Request::builder()
+                .uri(paths::IDENTITY)
+                .header(VERSION_HEADER, "0.9")
+                .body(Body::empty())
+                .unwrap();
+            assert_eq!(h.send(req).await.status, 200);
+        }
+        Defect::MissingVersionHeader => {
+            assert_eq!(h.get(paths::IDENTITY).await.version_header(), None);
+        }
+        Defect::NotIdempotent => {
+            let req = juminhyo("C001");
+            let a = issue(&h, AOBADAI, &req).await;
+            let b = issue(&h, AOBADAI, &req).await;
+            assert_ne!(a.issuance_id, b.issuance_id);
+            assert_ne!(a.certificate_number, b.certificate_number);
+        }
+        Defect::KanjiSubstituted => {
+            let i = issue(&h, AOBADAI, &juminhyo("C007")).await;
+            assert_eq!(names(&i), vec!["吉田 花子"]);
+            assert!(text(&i).contains("吉田花子"));
+        }
+        Defect::IssueDateUtc => {
+            let i = issue(&h, AOBADAI, &at(juminhyo("C001"), EARLY)).await;
+            assert_eq!(i.issue_date.to_string(), "2026-11-25");
+            assert!(text(&i).contains("令和8年11月25日"));
+        }
+        Defect::SeirekiIssueDate => {
+            let t = text(&issue(&h, AOBADAI, &juminhyo("C001")).await);
+            assert!(
+                t.contains("2026年11月26日") && !t.contains("令和8年11月26日"),
+                "{t}"
+            );
+        }
+        Defect::IndividualNumberPrinted => {
+            let t = text(&issue(&h, AOBADAI, &juminhyo("C001")).await);
+            let p = fixtures().register.person("R001").unwrap().clone();
+            assert!(
+                t.contains("個人番号") && t.contains(&p.individual_number),
+                "{t}"
+            );
+        }
+        Defect::ResidentCodePrinted => {
+            let t = text(&issue(&h, AOBADAI, &juminhyo("C001")).await);
+            let p = fixtures().register.person("R001").unwrap().clone();
+            assert!(
+                t.contains("住民票コード") && t.contains(&p.resident_code),
+                "{t}"
+            );
+        }
+        Defect::RemovedPersonListed => {
+            let i = issue(&h, AOBADAI, &household("C001")).await;
+            assert!(names(&i).contains(&"桜井 健太".to_owned()));
+        }
+        Defect::HouseholdOnlyHolder => {
+            let i = issue(&h, AOBADAI, &household("C001")).await;
+            assert_eq!(names(&i), vec!["桜井 太郎"]);
+        }
+        Defect::WrongCertificationStatement => {
+            let t = text(&issue(&h, AOBADAI, &juminhyo("C001")).await);
+            assert!(t.contains("上記のとおり相違ないことを証明する。"), "{t}");
+        }
+        Defect::LetterPaper => {
+            let i = issue(&h, AOBADAI, &juminhyo("C001")).await;
+            let doc = lopdf::Document::load_mem(&pdf_bytes(&i)).unwrap();
+            let page = *doc.get_pages().values().next().unwrap();
+            let media = doc.get_dictionary(page).unwrap().get(b"MediaBox").unwrap();
+            let width = media.as_array().unwrap()[2].as_float().unwrap();
+            assert!((width - 612.0).abs() < 0.5, "{width}");
+        }
+        Defect::FontsNotEmbedded => {
+            let t = text(&issue(&h, AOBADAI, &juminhyo("C001")).await);
+            assert!(!t.contains("桜井太郎"), "{t}");
+        }
+        Defect::MenuFeeDiffers => {
+            let m = menu(&h, "C001", SCENARIO_TIME).await;
+            assert_eq!(m.items[0].certificate, CertificateType::Juminhyo);
+            assert_eq!(m.items[0].fee, 300);
+            // The issuance still charges the claimed fee.
+            assert_eq!(
+                issue(&h, AOBADAI, &juminhyo("C001")).await.fee_per_copy,
+                200
+            );
+        }
+        Defect::WrongPageCount => {
+            let i = issue(&h, AOBADAI, &juminhyo("C001")).await;
+            let pages = lopdf::Document::load_mem(&pdf_bytes(&i))
+                .unwrap()
+                .get_pages()
+                .len();
+            assert_eq!(i.document.page_count as usize, pages + 1);
+        }
+        Defect::WrongSha256 => {
+            let i = issue(&h, AOBADAI, &juminhyo("C001")).await;
+            assert_ne!(
+                i.document.sha256,
+                hex::encode(Sha256::digest(pdf_bytes(&i)))
+            );
+        }
+        Defect::AgeLimitUtc => {
+            assert!(
+                menu(&h, "C017", "2026-11-26T06:30:00+09:00")
+                    .await
+                    .items
+                    .is_empty()
+            );
+        }
+        Defect::AgeLimitOffByOne => {
+            assert!(menu(&h, "C017", SCENARIO_TIME).await.items.is_empty());
+        }
+        Defect::DvReasonLeaked => {
+            let body = h
+                .post(&paths::issuances(AOBADAI), &juminhyo("C027"))
+                .await
+                .error(422, "not-issuable");
+            assert!(body.message.contains("DV等支援措置"), "{}", body.message);
+        }
+        Defect::DvIgnored => {
+            assert!(!menu(&h, "C027", SCENARIO_TIME).await.items.is_empty());
+        }
+        Defect::MovedOutServed => {
+            let i = issue(&h, AOBADAI, &juminhyo("C029")).await;
+            assert_eq!(names(&i), vec![person_name("C029")]);
+        }
+        Defect::SealAbolishedIgnored => {
+            let req = issuance_request(
+                "C033",
+                CertificateType::Inkan,
+                IssuanceOptions::default(),
+                1,
+            );
+            let _ = issue(&h, AOBADAI, &req).await;
+        }
+        Defect::UnassessedTaxYearOffered => {
+            let m = menu(&h, "C036", SCENARIO_TIME).await;
+            let kazei = m
+                .items
+                .iter()
+                .find(|i| i.certificate == CertificateType::Kazei)
+                .unwrap();
+            assert_eq!(kazei.fiscal_years, vec![2024, 2025, 2026]);
+            let req = issuance_request(
+                "C036",
+                CertificateType::Kazei,
+                IssuanceOptions {
+                    fiscal_year: Some(2026),
+                    ..Default::default()
+                },
+                1,
+            );
+            let Content::Tax(t) = issue(&h, AOBADAI, &req).await.content else {
+                panic!("not a tax record")
+            };
+            assert_eq!((t.total_income, t.municipal_tax), (0, 0));
+        }
+        Defect::KosekiBeforeApproval => {
+            let req = issuance_request(
+                "C040",
+                CertificateType::KosekiZenbu,
+                IssuanceOptions::default(),
+                1,
+            );
+            let _ = issue(&h, SHIRASUNA, &req).await;
+        }
+        Defect::FeeForCancelledCopy => {
+            let mut req = juminhyo("C001");
+            req.copies = 2;
+            let i = issue(&h, AOBADAI, &req).await;
+            let r = report(&h, &i, &[(1, Outcome::Confirmed), (2, Outcome::Cancelled)]).await;
+            assert_eq!((r.confirmed_copies, r.fee_confirmed), (1, 400));
+        }
+        Defect::CancelIgnored => {
+            let i = issue(&h, AOBADAI, &juminhyo("C001")).await;
+            let r = report(&h, &i, &[(1, Outcome::Cancelled)]).await;
+            assert_eq!(r.copy_states, vec![CopyState::Pending]);
+        }
+        Defect::RecordsDatedUtc => {
+            let i = issue(&h, AOBADAI, &at(juminhyo("C001"), EARLY)).await;
+            assert!(records(&h, "2026-11-26").await.records.is_empty());
+            let day = records(&h, "2026-11-25").await;
+            assert_eq!(day.records[0].issuance_id, i.issuance_id);
+        }
+        Defect::CancelledMissingFromRecords => {
+            let i = issue(&h, AOBADAI, &juminhyo("C001")).await;
+            report(&h, &i, &[(1, Outcome::Cancelled)]).await;
+            assert!(records(&h, "2026-11-26").await.records.is_empty());
+        }
+        Defect::UnknownOperatorRejected => {
+            let mut req = juminhyo("C001");
+            req.reception.operator_code = "OP-NEW".into();
+            h.post(&paths::issuances(AOBADAI), &req)
+                .await
+                .error(422, "invalid-request");
+        }
+    }
+}
+
+#[tokio::test]
+async fn every_defect_bites() {
+    for defect in Defect::ALL {
+        bites(*defect).await;
+    }
+}
