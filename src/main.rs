@@ -225,10 +225,11 @@ async fn reference_server(args: ServerArgs) -> anyhow::Result<i32> {
         .set_nonblocking(true)
         .context("configuring the listener")?;
     let scheme = if tls.is_some() { "https" } else { "http" };
-    eprintln!(
-        "kofu reference-server listening on {scheme}://{}",
-        args.listen
-    );
+    let bound = listener
+        .local_addr()
+        .map(|a| a.to_string())
+        .unwrap_or_else(|_| args.listen.clone());
+    eprintln!("kofu reference-server listening on {scheme}://{bound}");
     let config = kofu_reference_server::Config {
         fixtures,
         municipalities: Vec::new(),
