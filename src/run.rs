@@ -205,7 +205,6 @@ async fn run_features(
 
     let claims = ctx.candidate.municipalities.clone();
     let filter_results = results.clone();
-    let filter_run_dir = run_dir.clone();
     let filter = move |feature: &cucumber::gherkin::Feature,
                        rule: Option<&cucumber::gherkin::Rule>,
                        scenario: &cucumber::gherkin::Scenario| {
@@ -226,31 +225,15 @@ async fn run_features(
             Ok(Some(reason)) => (Verdict::Skipped, format!("not applicable: {reason}")),
             Err(broken) => (Verdict::Failed, format!("feature error: {broken}")),
         };
-        let feature_path = feature.path.as_deref();
         if let Ok(mut r) = filter_results.lock() {
-            r.push(ScenarioResult {
-                phase: report::collector::phase_of(&all_tags),
-                feature: feature_path
-                    .map(|p| {
-                        p.strip_prefix(&features_root)
-                            .unwrap_or(p)
-                            .display()
-                            .to_string()
-                    })
-                    .unwrap_or_default(),
-                scenario: scenario.name.clone(),
-                line: scenario.position.line,
-                tags: all_tags,
+            r.push(ScenarioResult::new(
+                feature,
+                scenario,
+                all_tags,
+                &features_root,
                 verdict,
-                message: Some(message),
-                failed_step: None,
-                evidence: Some(report::scenario_evidence_dir(
-                    &filter_run_dir,
-                    feature_path,
-                    scenario.position.line,
-                ))
-                .filter(|_| false),
-            });
+                Some(message),
+            ));
         }
         false
     };

@@ -42,6 +42,39 @@ pub struct ScenarioResult {
     pub evidence: Option<PathBuf>,
 }
 
+impl ScenarioResult {
+    /// A result for a scenario of `feature`, its path shown relative to `features_root`.
+    pub fn new(
+        feature: &cucumber::gherkin::Feature,
+        scenario: &cucumber::gherkin::Scenario,
+        tags: Vec<String>,
+        features_root: &std::path::Path,
+        verdict: Verdict,
+        message: Option<String>,
+    ) -> Self {
+        Self {
+            phase: phase_of(&tags),
+            feature: feature
+                .path
+                .as_deref()
+                .map(|p| {
+                    p.strip_prefix(features_root)
+                        .unwrap_or(p)
+                        .display()
+                        .to_string()
+                })
+                .unwrap_or_default(),
+            scenario: scenario.name.clone(),
+            line: scenario.position.line,
+            tags,
+            verdict,
+            message,
+            failed_step: None,
+            evidence: None,
+        }
+    }
+}
+
 /// Shared list of results, filled by the writer and the applicability filter.
 pub type Results = Arc<Mutex<Vec<ScenarioResult>>>;
 
@@ -106,27 +139,21 @@ impl Collector {
             .chain(scenario.tags.iter())
             .cloned()
             .collect();
-        let feature_path = feature.path.as_deref();
-        let evidence =
-            super::scenario_evidence_dir(&self.run_dir, feature_path, scenario.position.line);
-        let result = ScenarioResult {
-            phase: phase_of(&tags),
-            feature: feature_path
-                .map(|p| {
-                    p.strip_prefix(&self.features_root)
-                        .unwrap_or(p)
-                        .display()
-                        .to_string()
-                })
-                .unwrap_or_default(),
-            scenario: scenario.name.clone(),
-            line: scenario.position.line,
+        let evidence = super::scenario_evidence_dir(
+            &self.run_dir,
+            feature.path.as_deref(),
+            scenario.position.line,
+        );
+        let mut result = ScenarioResult::new(
+            feature,
+            scenario,
             tags,
+            &self.features_root,
             verdict,
             message,
-            failed_step,
-            evidence: evidence.exists().then_some(evidence),
-        };
+        );
+        result.failed_step = failed_step;
+        result.evidence = evidence.exists().then_some(evidence);
         if let Ok(mut results) = self.results.lock() {
             results.push(result);
         }

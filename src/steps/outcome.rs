@@ -2,7 +2,8 @@
 //! as settlement reads them.
 
 use cucumber::{then, when};
-use kofu_profile::outcome::{CopyOutcome, Outcome, OutcomeReport};
+use kofu_profile::outcome::{CopyOutcome, CopyState, Outcome, OutcomeReport};
+use kofu_profile::records::IssuanceRecord;
 
 use super::keep;
 use crate::checks::{expect_eq, fail};
@@ -61,8 +62,9 @@ async fn confirm_until(world: &mut KofuWorld, k: u8) {
     report(world, copies).await;
 }
 
-#[then(expr = "記録の確定部数は {int} で交付手数料は {int} 円である")]
-async fn record_totals(world: &mut KofuWorld, confirmed: u8, fee: u32) {
+/// The candidate's records of the last issuance, read for the JST business date of
+/// the scenario's reception time. More than one means a duplicated record.
+async fn records_of_last(world: &mut KofuWorld) -> Vec<IssuanceRecord> {
     let issuance = last(world);
     let code = world.municipality_code();
     let day = kofu_profile::time::jst_date(&world.reception_time());
@@ -74,21 +76,32 @@ async fn record_totals(world: &mut KofuWorld, confirmed: u8, fee: u32) {
             &world.evidence_dir,
         );
     };
-    let record = records
+    records
         .records
-        .iter()
-        .find(|r| r.request_id == issuance.request_id)
-        .unwrap_or_else(|| {
-            fail(
-                "records: the issuance is missing from the records of its business date (JST)",
-                format!(
-                    "request id {} not among {} records for {day}",
-                    issuance.request_id,
-                    records.records.len()
-                ),
-                &world.evidence_dir,
-            )
-        });
+        .into_iter()
+        .filter(|r| r.request_id == issuance.request_id)
+        .collect()
+}
+
+/// The one record of the last issuance; its absence fails the step.
+async fn record_of_last(world: &mut KofuWorld) -> IssuanceRecord {
+    let day = kofu_profile::time::jst_date(&world.reception_time());
+    match records_of_last(world).await.into_iter().next() {
+        Some(r) => r,
+        None => fail(
+            "records: the issuance is missing from the records of its business date (JST)",
+            format!(
+                "request id {} not among the records for {day}",
+                last(world).request_id
+            ),
+            &world.evidence_dir,
+        ),
+    }
+}
+
+#[then(expr = "記録の確定部数は {int} で交付手数料は {int} 円である")]
+async fn record_totals(world: &mut KofuWorld, confirmed: u8, fee: u32) {
+    let record = record_of_last(world).await;
     expect_eq(
         "records: confirmed copies and 交付手数料 of confirmed copies",
         &(confirmed, fee),
@@ -99,22 +112,7 @@ async fn record_totals(world: &mut KofuWorld, confirmed: u8, fee: u32) {
 
 #[then(expr = "記録は {int} 件だけである")]
 async fn record_count(world: &mut KofuWorld, n: usize) {
-    let issuance = last(world);
-    let code = world.municipality_code();
-    let day = kofu_profile::time::jst_date(&world.reception_time());
-    let reply = world.center().records(&code, day, day).await;
-    let Some(records) = keep(world, reply) else {
-        fail(
-            "records: the candidate returned no records",
-            format!("last answer: {:?}", world.last),
-            &world.evidence_dir,
-        );
-    };
-    let ours = records
-        .records
-        .iter()
-        .filter(|r| r.request_id == issuance.request_id)
-        .count();
+    let ours = records_of_last(world).await.len();
     expect_eq(
         "records: one request id must leave exactly one record",
         &n,
@@ -125,36 +123,18 @@ async fn record_count(world: &mut KofuWorld, n: usize) {
 
 #[then(expr = "記録の各部数の状態は {string} である")]
 async fn record_copy_states(world: &mut KofuWorld, states: String) {
-    let issuance = last(world);
-    let code = world.municipality_code();
-    let day = kofu_profile::time::jst_date(&world.reception_time());
-    let reply = world.center().records(&code, day, day).await;
-    let Some(records) = keep(world, reply) else {
-        fail(
-            "records: the candidate returned no records",
-            format!("last answer: {:?}", world.last),
-            &world.evidence_dir,
-        );
-    };
-    let actual: Option<Vec<String>> = records
-        .records
-        .iter()
-        .find(|r| r.request_id == issuance.request_id)
-        .map(|r| {
-            r.copy_states
-                .iter()
-                .map(|s| {
-                    serde_json::to_value(s)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_owned))
-                        .unwrap_or_default()
-                })
-                .collect()
-        });
-    let expected: Vec<String> = states.split(',').map(|s| s.trim().to_owned()).collect();
+    let record = record_of_last(world).await;
+    let actual: Vec<CopyState> = record.copy_states;
+    let expected: Vec<CopyState> = states
+        .split(',')
+        .map(|s| {
+            serde_json::from_value(serde_json::Value::String(s.trim().to_owned()))
+                .unwrap_or_else(|_| panic!("unknown copy state `{s}` in the scenario"))
+        })
+        .collect();
     expect_eq(
         "records: the state of each copy (確定 = confirmed, 取消 = cancelled)",
-        &Some(expected),
+        &expected,
         &actual,
         &world.evidence_dir,
     );
