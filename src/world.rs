@@ -75,6 +75,10 @@ pub struct KofuWorld {
     pub options: kofu_profile::IssuanceOptions,
     /// The terminal in use: operator code, store id, terminal id.
     pub terminal: Option<(String, String, String)>,
+    /// 利用登録申請 answers, in order: as filed, then as read back.
+    pub registrations: Vec<kofu_profile::registration::Registration>,
+    /// Raw answers kept for a byte-for-byte comparison, with what was asked.
+    pub kept_answers: Vec<(String, RawResponse)>,
 }
 
 impl KofuWorld {

@@ -6,6 +6,7 @@ pub mod issuance;
 pub mod menu;
 pub mod outcome;
 pub mod reception;
+pub mod registration;
 
 use kofu_mock_center::client::Reply;
 
