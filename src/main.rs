@@ -28,6 +28,10 @@ enum Command {
     Defects,
     /// Run the bundled reference issuance server standalone.
     ReferenceServer(ServerArgs),
+    /// Run the mock issuance center (証明書交付センター) in front of candidate servers.
+    Center(CenterArgs),
+    /// A scripted kiosk terminal (キオスク端末) session through a center, or the card list.
+    Terminal(TerminalArgs),
     /// Fixture utilities.
     Fixtures {
         #[command(subcommand)]
@@ -80,6 +84,73 @@ struct ServerArgs {
     /// Switch on a defect (repeatable).
     #[arg(long = "defect")]
     defects: Vec<String>,
+    /// Folder of the fixtures.
+    #[arg(long)]
+    fixtures: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct CenterArgs {
+    /// Loopback address to serve the terminal API on, e.g. 127.0.0.1:18080.
+    #[arg(long, default_value = "127.0.0.1:18080")]
+    listen: String,
+    /// Base URL of a candidate issuance server (repeat for several).
+    #[arg(long = "server", required = true)]
+    servers: Vec<String>,
+    /// PEM trust anchor of the candidates' server certificates (default: the fixtures'
+    /// candidate CA, which signs the bundled reference server).
+    #[arg(long)]
+    server_ca: Option<PathBuf>,
+    /// SQLite file of the ledger (default: in memory).
+    #[arg(long)]
+    ledger: Option<PathBuf>,
+    /// Fixed reception time (RFC 3339), instead of the system clock.
+    #[arg(long)]
+    now: Option<String>,
+    /// Honour the reception time a terminal sends (test terminals only).
+    #[arg(long)]
+    trust_terminal_clock: bool,
+    /// Folder for the evidence of every exchange with candidates.
+    #[arg(long)]
+    evidence: Option<PathBuf>,
+    /// Folder of the fixtures.
+    #[arg(long)]
+    fixtures: Option<PathBuf>,
+}
+
+#[derive(clap::Args)]
+struct TerminalArgs {
+    /// Print one line per fixture card: ID STATE PIN NAME.
+    #[arg(long)]
+    list_cards: bool,
+    /// Base URL of the center, e.g. http://127.0.0.1:18080.
+    #[arg(long, required_unless_present = "list_cards")]
+    center: Option<String>,
+    /// Fixture card id, e.g. C001.
+    #[arg(long, required_unless_present = "list_cards")]
+    card: Option<String>,
+    /// The PIN the resident enters.
+    #[arg(long, required_unless_present = "list_cards")]
+    pin: Option<String>,
+    /// Certificate type: code (juminhyo) or title (住民票の写し).
+    #[arg(long, required_unless_present = "list_cards")]
+    certificate: Option<String>,
+    /// Option KEY=VALUE: scope=self|household|members, members=R001,R002,
+    /// show_relationship=true, show_honseki=true, fiscal_year=2026 (repeatable).
+    #[arg(long = "option")]
+    options: Vec<String>,
+    /// Copies to print.
+    #[arg(long, default_value_t = 1)]
+    copies: u8,
+    /// Folder for the printed PDFs and the receipt.
+    #[arg(long, required_unless_present = "list_cards")]
+    out: Option<PathBuf>,
+    /// Municipality code to ask (default: the center routes by the menus).
+    #[arg(long)]
+    municipality: Option<String>,
+    /// Terminal as OPERATOR/STORE/TERMINAL (default: the first fixture terminal).
+    #[arg(long)]
+    terminal: Option<String>,
     /// Folder of the fixtures.
     #[arg(long)]
     fixtures: Option<PathBuf>,
@@ -140,6 +211,8 @@ async fn dispatch(command: Command) -> anyhow::Result<i32> {
             Ok(exit::PASSED)
         }
         Command::ReferenceServer(args) => reference_server(args).await,
+        Command::Center(args) => center(args).await,
+        Command::Terminal(args) => terminal(args).await,
         Command::Fixtures {
             command: FixturesCommand::Export { dir },
         } => {
@@ -242,5 +315,315 @@ async fn reference_server(args: ServerArgs) -> anyhow::Result<i32> {
     })
     .await
     .context("reference server")?;
+    Ok(exit::PASSED)
+}
+
+fn require_loopback(listen: &str) -> anyhow::Result<std::net::SocketAddr> {
+    let addr: std::net::SocketAddr = listen
+        .parse()
+        .with_context(|| format!("--listen `{listen}` is not an IP address and port"))?;
+    if !addr.ip().is_loopback() {
+        anyhow::bail!("--listen must be a loopback address (127.0.0.1 or ::1), not {listen}");
+    }
+    Ok(addr)
+}
+
+async fn center(args: CenterArgs) -> anyhow::Result<i32> {
+    use kofu_mock_center::center::{CenterConfig, CenterState, Clock};
+    let fixtures_dir = repo_dir("fixtures", args.fixtures);
+    let fixtures = std::sync::Arc::new(
+        kofu_fixtures::Fixtures::load(&fixtures_dir).context("loading fixtures")?,
+    );
+    kofu_mock_center::install_crypto_provider();
+    let pki = fixtures_dir.join("pki");
+    let read = |path: &std::path::Path| {
+        std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+    };
+    let server_ca = read(
+        &args
+            .server_ca
+            .unwrap_or_else(|| pki.join("candidate-ca.pem")),
+    )?;
+    let identity = (
+        read(&pki.join("center-client.pem"))?,
+        read(&pki.join("center-client.key"))?,
+    );
+    let candidates = args
+        .servers
+        .iter()
+        .map(|url| kofu_mock_center::client::ClientConfig {
+            server_ca_pem: Some(server_ca.clone()),
+            client_identity: Some(identity.clone()),
+            ..kofu_mock_center::client::ClientConfig::new(url.clone())
+        })
+        .collect();
+    let clock = match args.now {
+        Some(t) => Clock::Fixed(
+            chrono::DateTime::parse_from_rfc3339(&t)
+                .with_context(|| format!("--now `{t}` is not RFC 3339"))?,
+        ),
+        None => Clock::System,
+    };
+    let jpki = kofu_mock_center::jpki::TestJpki::generate(&fixtures).context("test JPKI")?;
+    let validity = kofu_mock_center::validity::start_mock(&fixtures).await;
+    let state = CenterState::new(CenterConfig {
+        fixtures: fixtures.clone(),
+        candidates,
+        jpki_ca_der: jpki.ca_der.clone(),
+        validity_url: validity.uri(),
+        clock,
+        trust_terminal_clock: args.trust_terminal_clock,
+        ledger_path: args.ledger,
+        evidence_dir: args.evidence,
+    })
+    .context("configuring the center")?;
+    let addr = require_loopback(&args.listen)?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding {addr}"))?;
+    eprintln!(
+        "kofu center listening on http://{addr} (validity service {}); candidates: {}",
+        validity.uri(),
+        args.servers.join(", ")
+    );
+    kofu_mock_center::center::serve(listener, state, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .context("center")?;
+    Ok(exit::PASSED)
+}
+
+fn issuance_options(
+    certificate: kofu_profile::CertificateType,
+    pairs: &[String],
+) -> anyhow::Result<kofu_profile::IssuanceOptions> {
+    let mut map = serde_json::Map::new();
+    for pair in pairs {
+        let (key, value) = pair
+            .split_once('=')
+            .with_context(|| format!("--option `{pair}` is not KEY=VALUE"))?;
+        let value = match (key, value) {
+            ("members", v) => serde_json::Value::Array(
+                v.split(',')
+                    .map(|m| serde_json::Value::String(m.trim().to_owned()))
+                    .collect(),
+            ),
+            (_, "true") => serde_json::Value::Bool(true),
+            (_, "false") => serde_json::Value::Bool(false),
+            (_, v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => {
+                serde_json::Value::Number(v.parse::<u64>().context("number")?.into())
+            }
+            (_, v) => serde_json::Value::String(v.to_owned()),
+        };
+        map.insert(key.to_owned(), value);
+    }
+    let is_juminhyo = matches!(
+        certificate,
+        kofu_profile::CertificateType::Juminhyo | kofu_profile::CertificateType::JuminhyoKisai
+    );
+    if is_juminhyo && !map.contains_key("scope") {
+        map.insert("scope".into(), serde_json::Value::String("self".into()));
+    }
+    serde_json::from_value(serde_json::Value::Object(map)).context("the options do not fit")
+}
+
+async fn terminal(args: TerminalArgs) -> anyhow::Result<i32> {
+    use kofu::terminal::kiosk::Kiosk;
+    use kofu_mock_center::center::api::{IssueRequest, OpenSession, PrintReport};
+    use sha2::Digest as _;
+
+    let fixtures = kofu_fixtures::Fixtures::load(&repo_dir("fixtures", args.fixtures))
+        .context("loading fixtures")?;
+    if args.list_cards {
+        use std::io::Write as _;
+        let mut stdout = std::io::stdout().lock();
+        for card in &fixtures.cards {
+            let name = fixtures
+                .register
+                .person(&card.person)
+                .map(|p| p.name.as_str())
+                .unwrap_or("?");
+            // A closed pipe (`| head`) ends the listing quietly.
+            if writeln!(
+                stdout,
+                "{} {} {} {}",
+                card.id,
+                card.state.word(),
+                card.pin,
+                name
+            )
+            .is_err()
+            {
+                break;
+            }
+        }
+        return Ok(exit::PASSED);
+    }
+    let (Some(center), Some(card_id), Some(pin), Some(certificate), Some(out)) =
+        (args.center, args.card, args.pin, args.certificate, args.out)
+    else {
+        anyhow::bail!("--center, --card, --pin, --certificate and --out are required");
+    };
+    let certificate = kofu_profile::CertificateType::from_code(&certificate)
+        .or_else(|| {
+            kofu_profile::CertificateType::ALL
+                .into_iter()
+                .find(|t| t.title() == certificate)
+        })
+        .with_context(|| format!("unknown certificate type `{certificate}`"))?;
+    let options = issuance_options(certificate, &args.options)?;
+    let (operator_code, store_id, terminal_id) = match args.terminal {
+        Some(t) => {
+            let parts: Vec<&str> = t.split('/').collect();
+            match parts.as_slice() {
+                [o, s, t] => ((*o).to_owned(), (*s).to_owned(), (*t).to_owned()),
+                _ => anyhow::bail!("--terminal is OPERATOR/STORE/TERMINAL"),
+            }
+        }
+        None => {
+            let op = fixtures.operators.first().context("no operator")?;
+            let store = op.stores.first().context("no store")?;
+            let term = store.terminals.first().context("no terminal")?;
+            (op.code.clone(), store.id.clone(), term.clone())
+        }
+    };
+    let jpki = kofu_mock_center::jpki::TestJpki::generate(&fixtures).context("test JPKI")?;
+    let card = jpki.card(&card_id).with_context(|| {
+        format!("no fixture card `{card_id}` (see `kofu terminal --list-cards`)")
+    })?;
+    let kiosk = Kiosk::new(&center).map_err(|e| anyhow::anyhow!("{e}"))?;
+
+    let screen = |text: &str| println!("【画面】{text}");
+    let refused = |e: kofu::terminal::kiosk::KioskError| {
+        println!("【画面】{}", e.screen());
+        eprintln!("kofu terminal: refused: {e}");
+        exit::FAILED
+    };
+    screen(&format!(
+        "端末 {terminal_id}（{operator_code} {store_id}）: マイナンバーカードを置いてください"
+    ));
+    let session = match kiosk
+        .open(&OpenSession {
+            operator_code,
+            store_id,
+            terminal_id,
+            reception_time: None,
+        })
+        .await
+    {
+        Ok(s) => s,
+        Err(e) => return Ok(refused(e)),
+    };
+    screen("利用者証明用電子証明書の暗証番号（数字4桁）を入力してください");
+    if let Err(e) = kiosk.read_card(&session, card, &pin, false).await {
+        kiosk.close(&session).await;
+        return Ok(refused(e));
+    }
+    screen("本人確認ができました");
+    let menus = match kiosk.menus(&session).await {
+        Ok(m) => m,
+        Err(e) => {
+            kiosk.close(&session).await;
+            return Ok(refused(e));
+        }
+    };
+    screen("発行する証明書を選んでください");
+    for menu in &menus.menus {
+        for item in &menu.items {
+            println!(
+                "  [{}] {} {}円（{}通まで）",
+                menu.municipality,
+                item.certificate.title(),
+                item.fee,
+                item.max_copies
+            );
+        }
+    }
+    screen(&format!(
+        "{}を{}通 請求します",
+        certificate.title(),
+        args.copies
+    ));
+    let issued = match kiosk
+        .issue(
+            &session,
+            &IssueRequest {
+                municipality: args.municipality,
+                certificate,
+                options,
+                copies: args.copies,
+            },
+        )
+        .await
+    {
+        Ok(i) => i,
+        Err(e) => {
+            kiosk.close(&session).await;
+            return Ok(refused(e));
+        }
+    };
+    let issuance = &issued.issuance;
+    screen(&format!(
+        "手数料 {}円をお支払いください",
+        issuance.fee_total
+    ));
+    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
+    let pdf = base64::Engine::decode(
+        &base64::engine::general_purpose::STANDARD,
+        issuance.document.pdf_base64.as_bytes(),
+    );
+    let pdf_ok = pdf
+        .as_ref()
+        .map(|b| hex::encode(sha2::Sha256::digest(b)) == issuance.document.sha256)
+        .unwrap_or(false);
+    let mut outcomes = Vec::new();
+    let mut files = Vec::new();
+    for copy in 1..=issuance.copies {
+        let outcome = match (&pdf, pdf_ok) {
+            (Ok(bytes), true) => {
+                let path = out.join(format!("{}-{copy}.pdf", issuance.certificate_number));
+                std::fs::write(&path, bytes)
+                    .with_context(|| format!("writing {}", path.display()))?;
+                files.push(path.display().to_string());
+                kofu_profile::outcome::Outcome::Confirmed
+            }
+            _ => kofu_profile::outcome::Outcome::Cancelled,
+        };
+        outcomes.push(kofu_profile::outcome::CopyOutcome { copy, outcome });
+    }
+    let record = kiosk
+        .report(&session, &issued, &PrintReport { copies: outcomes })
+        .await;
+    kiosk.close(&session).await;
+    let receipt = serde_json::json!({
+        "transaction_id": issued.transaction_id,
+        "reception": issued.reception,
+        "municipality": issuance.municipality,
+        "certificate": issuance.certificate.code(),
+        "certificate_title": issuance.certificate.title(),
+        "certificate_number": issuance.certificate_number,
+        "copies": issuance.copies,
+        "fee_per_copy": issuance.fee_per_copy,
+        "fee_total": issuance.fee_total,
+        "printed": files,
+        "record": record.as_ref().ok(),
+    });
+    let receipt_path = out.join("receipt.json");
+    std::fs::write(&receipt_path, serde_json::to_vec_pretty(&receipt)?)
+        .with_context(|| format!("writing {}", receipt_path.display()))?;
+    if !pdf_ok {
+        screen("印刷できませんでした。手数料はかかりません。");
+        eprintln!("kofu terminal: the document does not match its declared SHA-256");
+        return Ok(exit::FAILED);
+    }
+    if let Err(e) = record {
+        return Ok(refused(e));
+    }
+    for f in &files {
+        println!("  印刷: {f}");
+    }
+    println!("  受領書: {}", receipt_path.display());
+    screen("印刷が終わりました。証明書とカードのお取り忘れにご注意ください。");
     Ok(exit::PASSED)
 }

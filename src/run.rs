@@ -120,6 +120,7 @@ pub async fn run(options: RunOptions) -> Result<RunOutcome, RunError> {
         fixtures: fixtures.clone(),
         candidate,
         run_dir: run_dir.clone(),
+        center: Default::default(),
     });
     let results: Results = Arc::new(Mutex::new(Vec::new()));
     run_features(&options, ctx.clone(), tags, results.clone()).await?;

@@ -21,6 +21,9 @@ pub struct RunContext {
     pub candidate: Candidate,
     /// The run's report folder.
     pub run_dir: PathBuf,
+    /// The in-process mock center with its test JPKI, started by the first scenario
+    /// that needs it (see `steps::center`).
+    pub center: tokio::sync::OnceCell<Arc<crate::steps::center::CenterRig>>,
 }
 
 /// What the candidate answered to the last call.
@@ -79,6 +82,8 @@ pub struct KofuWorld {
     pub registrations: Vec<kofu_profile::registration::Registration>,
     /// Raw answers kept for a byte-for-byte comparison, with what was asked.
     pub kept_answers: Vec<(String, RawResponse)>,
+    /// The kiosk session through the mock center (`steps::center`).
+    pub kiosk: crate::terminal::kiosk::KioskState,
 }
 
 impl KofuWorld {

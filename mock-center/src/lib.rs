@@ -6,8 +6,13 @@
 //!   everything the candidate sends back, and an evidence trail of every exchange.
 //! - [`pki`]: the synthetic, test-only PKI of the transport (mutual TLS).
 
+pub mod center;
 pub mod client;
+pub mod hours;
+pub mod jpki;
+pub mod ledger;
 pub mod pki;
+pub mod validity;
 
 /// Install ring as the process-wide rustls crypto provider.
 ///

@@ -2,6 +2,8 @@
 //! comes from, and the requests the center builds from the resident's choices.
 //! At this stage the terminal is thin; the kiosk state machine grows here.
 
+pub mod kiosk;
+
 use kofu_profile::issuance::IssuanceRequest;
 use kofu_profile::{CertificateType, IssuanceOptions, Reception};
 

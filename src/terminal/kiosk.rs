@@ -1,0 +1,225 @@
+//! The kiosk terminal's side of a session with the mock center: it reads the card
+//! (PIN, signature over the center's challenge), asks the menus, requests an issuance,
+//! reports the print outcome, and knows what its screen shows for every refusal.
+
+use std::time::Duration;
+
+use base64::Engine as _;
+use kofu_mock_center::center::api::{
+    CardAccepted, CardPresentation, CenterErrorBody, IssueRequest, Issued, MenuAnswer, OpenSession,
+    PrintRecorded, PrintReport, SessionOpened,
+};
+use kofu_mock_center::jpki::{Card, CardError};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+/// Largest answer of the center read.
+const MAX_ANSWER_BYTES: usize = 32 * 1024 * 1024;
+
+/// Why a kiosk step ended without success.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum KioskError {
+    /// The center refused.
+    #[error("the center refused ({}): {}", .body.code, .body.message)]
+    Refused {
+        /// HTTP status.
+        status: u16,
+        /// The center's error.
+        body: CenterErrorBody,
+    },
+    /// The card's chip refused (wrong PIN, locked).
+    #[error("the card refused: {0}")]
+    Card(CardError),
+    /// The center could not be reached or answered outside its API.
+    #[error("the center did not answer: {0}")]
+    Transport(String),
+}
+
+impl KioskError {
+    /// The text on the terminal's screen.
+    pub fn screen(&self) -> String {
+        match self {
+            Self::Refused { body, .. } => body.message.clone(),
+            Self::Card(CardError::Locked) => kofu_mock_center::center::CARD_LOCKED.to_owned(),
+            Self::Card(CardError::WrongPin { remaining }) => {
+                format!("暗証番号が違います。あと{remaining}回間違えるとカードがロックされます。")
+            }
+            Self::Card(CardError::SignFailed) => kofu_mock_center::center::CARD_UNUSABLE.to_owned(),
+            Self::Transport(_) => kofu_mock_center::center::UNAVAILABLE_MESSAGE.to_owned(),
+        }
+    }
+
+    /// A short code: the center's code, `card-locked`, `wrong-pin` or `unreachable`.
+    pub fn code(&self) -> String {
+        match self {
+            Self::Refused { body, .. } => body.code.clone(),
+            Self::Card(CardError::Locked) => "card-locked".to_owned(),
+            Self::Card(CardError::WrongPin { .. }) => "wrong-pin".to_owned(),
+            Self::Card(CardError::SignFailed) => "card-failed".to_owned(),
+            Self::Transport(_) => "unreachable".to_owned(),
+        }
+    }
+}
+
+/// A terminal connected to a center.
+#[derive(Debug, Clone)]
+pub struct Kiosk {
+    http: reqwest::Client,
+    base: String,
+}
+
+impl Kiosk {
+    /// A terminal talking to the center at `base` (plain http on loopback).
+    pub fn new(base: &str) -> Result<Self, KioskError> {
+        kofu_mock_center::install_crypto_provider();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .connect_timeout(Duration::from_secs(3))
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .build()
+            .map_err(|e| KioskError::Transport(e.to_string()))?;
+        Ok(Self {
+            http,
+            base: base.trim_end_matches('/').to_owned(),
+        })
+    }
+
+    async fn call<B: Serialize, T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<T, KioskError> {
+        let mut req = self.http.request(method, format!("{}{path}", self.base));
+        if let Some(b) = body {
+            req = req.json(b);
+        }
+        let mut response = req
+            .send()
+            .await
+            .map_err(|e| KioskError::Transport(e.to_string()))?;
+        let status = response.status().as_u16();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = response
+            .chunk()
+            .await
+            .map_err(|e| KioskError::Transport(e.to_string()))?
+        {
+            if bytes.len() + chunk.len() > MAX_ANSWER_BYTES {
+                return Err(KioskError::Transport("answer too large".to_owned()));
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        if (200..300).contains(&status) {
+            serde_json::from_slice(&bytes).map_err(|e| KioskError::Transport(e.to_string()))
+        } else {
+            match serde_json::from_slice::<CenterErrorBody>(&bytes) {
+                Ok(body) => Err(KioskError::Refused { status, body }),
+                Err(_) => Err(KioskError::Transport(format!("HTTP {status}"))),
+            }
+        }
+    }
+
+    /// Open a session.
+    pub async fn open(&self, req: &OpenSession) -> Result<SessionOpened, KioskError> {
+        self.call(reqwest::Method::POST, "/v1/sessions", Some(req))
+            .await
+    }
+
+    /// Read the card: the resident enters `pin`, the chip signs the challenge, the
+    /// center checks the card. `tamper` flips one bit of the signature (a forged card).
+    pub async fn read_card(
+        &self,
+        session: &SessionOpened,
+        card: &Card,
+        pin: &str,
+        tamper: bool,
+    ) -> Result<CardAccepted, KioskError> {
+        let challenge = B64
+            .decode(session.challenge.as_bytes())
+            .map_err(|e| KioskError::Transport(e.to_string()))?;
+        let mut signature = card
+            .sign_challenge(pin, &challenge)
+            .map_err(KioskError::Card)?;
+        if tamper && let Some(b) = signature.first_mut() {
+            *b ^= 0x01;
+        }
+        let body = CardPresentation {
+            certificate: B64.encode(&card.certificate_der),
+            signature: B64.encode(signature),
+        };
+        self.call(
+            reqwest::Method::POST,
+            &format!("/v1/sessions/{}/card", session.session_id),
+            Some(&body),
+        )
+        .await
+    }
+
+    /// The menus.
+    pub async fn menus(&self, session: &SessionOpened) -> Result<MenuAnswer, KioskError> {
+        self.call::<(), _>(
+            reqwest::Method::POST,
+            &format!("/v1/sessions/{}/menu", session.session_id),
+            None,
+        )
+        .await
+    }
+
+    /// Request an issuance.
+    pub async fn issue(
+        &self,
+        session: &SessionOpened,
+        req: &IssueRequest,
+    ) -> Result<Issued, KioskError> {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/v1/sessions/{}/issuances", session.session_id),
+            Some(req),
+        )
+        .await
+    }
+
+    /// Report the print outcome.
+    pub async fn report(
+        &self,
+        session: &SessionOpened,
+        issued: &Issued,
+        report: &PrintReport,
+    ) -> Result<PrintRecorded, KioskError> {
+        self.call(
+            reqwest::Method::POST,
+            &format!(
+                "/v1/sessions/{}/issuances/{}/outcome",
+                session.session_id, issued.transaction_id
+            ),
+            Some(report),
+        )
+        .await
+    }
+
+    /// Close the session (best effort).
+    pub async fn close(&self, session: &SessionOpened) {
+        let url = format!("{}/v1/sessions/{}", self.base, session.session_id);
+        if let Err(e) = self.http.delete(url).send().await {
+            tracing::debug!(error = %e, "closing the session failed");
+        }
+    }
+}
+
+/// What a scenario's kiosk did through the center.
+#[derive(Debug, Default)]
+pub struct KioskState {
+    /// The open session.
+    pub session: Option<SessionOpened>,
+    /// The accepted card serial.
+    pub accepted: Option<String>,
+    /// The last refusal.
+    pub refusal: Option<KioskError>,
+    /// The last menus.
+    pub menus: Option<MenuAnswer>,
+    /// Issuances through the center.
+    pub issued: Vec<Issued>,
+}
