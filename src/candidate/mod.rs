@@ -190,6 +190,43 @@ impl Candidate {
         self.municipalities.iter().find(|m| m.serves_residents())
     }
 
+    /// The folder name of this candidate's snapshots under `fixtures/snapshots/`:
+    /// `reference` for the bundled reference server (whatever its defect switches),
+    /// else a slug of the URL's host and port (e.g. `127-0-0-1-8443`).
+    pub fn snapshot_key(&self) -> String {
+        if self.embedded.is_some() {
+            return "reference".to_owned();
+        }
+        let rest = self
+            .url
+            .split_once("://")
+            .map_or(self.url.as_str(), |(_, r)| r);
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+        let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+        let mut slug = String::new();
+        for c in authority.chars() {
+            if c.is_ascii_alphanumeric() {
+                slug.push(c.to_ascii_lowercase());
+            } else if !slug.ends_with('-') {
+                slug.push('-');
+            }
+        }
+        let slug = slug.trim_matches('-').to_owned();
+        if slug.is_empty() || slug == "reference" {
+            format!("candidate-{slug}")
+        } else {
+            slug
+        }
+    }
+
+    /// Whether this candidate's snapshots may be recorded: not for the reference server
+    /// with a defect switched on, whose output is wrong on purpose.
+    pub fn may_record_snapshots(&self) -> bool {
+        self.embedded
+            .as_ref()
+            .is_none_or(|s| s.state().defects().iter().next().is_none())
+    }
+
     /// Stop the embedded server, if any.
     pub async fn stop(self) {
         if let Some(server) = self.embedded {

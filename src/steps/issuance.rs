@@ -6,8 +6,11 @@ use cucumber::{given, then, when};
 use kofu_profile::issuance::{Issuance, IssuanceRequest};
 use kofu_profile::{CertificateType, Scope};
 
+use kofu_mock_center::client::Reply;
+
 use super::keep;
-use crate::checks::{self, expect_eq, fail, pdf};
+use crate::checks::expected::Printed;
+use crate::checks::{self, expect_eq, fail, fail_diff, pdf, snapshot};
 use crate::world::KofuWorld;
 
 #[given(expr = "証明書 {string} を選ぶ")]
@@ -27,6 +30,24 @@ fn choose_scope(world: &mut KofuWorld, scope: String) {
         "世帯の一部" => Scope::Members,
         other => panic!("unknown 交付範囲 `{other}` (本人のみ, 世帯全員, 世帯の一部)"),
     });
+}
+
+/// 世帯の一部: the scenario names persons by id (`"R001, R004"`); the request carries
+/// the candidate's member ids, taken from its menu by name.
+#[given(expr = "世帯員 {string} を選ぶ")]
+fn choose_members(world: &mut KofuWorld, ids: String) {
+    world.options.scope = Some(Scope::Members);
+    world.options.members = ids
+        .split([',', '、'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    for id in &world.options.members {
+        if world.ctx().fixtures.register.person(id).is_none() {
+            panic!("unknown person `{id}` in the scenario");
+        }
+    }
 }
 
 #[given(expr = "世帯主・続柄を表示する")]
@@ -49,8 +70,69 @@ async fn request_copies(world: &mut KofuWorld, copies: u8) {
     let certificate = world
         .certificate
         .unwrap_or_else(|| panic!("the scenario chose no certificate (証明書 … を選ぶ)"));
-    let req = crate::terminal::issuance_request(world, certificate, world.options.clone(), copies);
+    let mut options = world.options.clone();
+    if options.scope == Some(Scope::Members) && !options.members.is_empty() {
+        options.members = member_ids(world, certificate, &options.members).await;
+    }
+    let req = crate::terminal::issuance_request(world, certificate, options, copies);
     send(world, req).await;
+}
+
+/// The candidate's member ids for the chosen persons: the menu lists the current
+/// household members by name.
+async fn member_ids(
+    world: &mut KofuWorld,
+    certificate: CertificateType,
+    persons: &[String],
+) -> Vec<String> {
+    if world.menu.is_none() {
+        let code = world.municipality_code();
+        let card = world
+            .card
+            .as_ref()
+            .unwrap_or_else(|| panic!("no card was placed on the terminal (カード … を置く)"));
+        let req = kofu_profile::menu::MenuRequest {
+            reception: crate::terminal::reception(world),
+            card_serial: card.serial.clone(),
+        };
+        match world.center().menu(&code, &req).await {
+            Ok(Reply::Ok { value, .. }) => world.menu = Some(value),
+            other => fail(
+                "menu: the candidate must answer the menu the 世帯の一部 choice is made from",
+                format!("answer: {other:?}"),
+                &world.evidence_dir,
+            ),
+        }
+    }
+    let offered = world
+        .menu
+        .as_ref()
+        .and_then(|m| m.items.iter().find(|i| i.certificate == certificate))
+        .map(|i| i.members.clone())
+        .unwrap_or_default();
+    let ctx = world.ctx().clone();
+    persons
+        .iter()
+        .map(|id| {
+            let name = ctx
+                .fixtures
+                .register
+                .person(id)
+                .map(|p| p.name.clone())
+                .unwrap_or_default();
+            match offered.iter().find(|m| m.name == name) {
+                Some(m) => m.member_id.clone(),
+                None => fail(
+                    &format!("menu: {certificate} must offer the current household member {id} for 世帯の一部"),
+                    format!(
+                        "expected a member named `{name}`; offered: {:?}",
+                        offered.iter().map(|m| &m.name).collect::<Vec<_>>()
+                    ),
+                    &world.evidence_dir,
+                ),
+            }
+        })
+        .collect()
 }
 
 #[when(expr = "同じ要求IDで同じ要求を再送する")]
@@ -157,12 +239,17 @@ fn content_matches(world: &mut KofuWorld) {
         .iter()
         .find(|m| m.code == code)
         .unwrap_or_else(|| panic!("no municipality profile for {code}"));
+    let mut options = req.options.clone();
+    if options.scope == Some(Scope::Members) {
+        // The request carries the candidate's member ids; expect the chosen persons.
+        options.members = world.options.members.clone();
+    }
     let expected = checks::expected::content(
         &ctx.fixtures,
         municipality,
         holder,
         req.certificate,
-        &req.options,
+        &options,
     )
     .unwrap_or_else(|e| panic!("scenario error: {e}"));
     expect_eq(
@@ -364,6 +451,204 @@ fn statement_printed(world: &mut KofuWorld) {
                 format!("expected `{value}` in the extracted text; it is not there"),
                 &world.evidence_dir,
             );
+        }
+    }
+}
+
+#[then(expr = "文書の本文に記載事項がすべて印字されている")]
+fn content_printed(world: &mut KofuWorld) {
+    let (_, issuance) = last_issuance(world);
+    let text = pdf::squeeze(&facts(world, &issuance).text);
+    let digits_only: String = text.chars().filter(|c| !matches!(c, ',' | '，')).collect();
+    for value in checks::expected::printed_values(&issuance.content) {
+        let (item, wanted, haystack) = match &value {
+            Printed::Text(item, v) => (*item, pdf::squeeze(v), &text),
+            Printed::Date(item, d) => (*item, checks::era::wareki(*d), &text),
+            Printed::Yen(item, n) => (*item, n.to_string(), &digits_only),
+        };
+        if !haystack.contains(&wanted) {
+            fail(
+                &format!("document: the 記載事項 {item} must be printed (dates in 和暦)"),
+                format!("expected `{wanted}` in the extracted text; it is not there"),
+                &world.evidence_dir,
+            );
+        }
+    }
+}
+
+#[then(expr = "文書に選ばなかった世帯主・続柄と本籍・筆頭者は印字されていない")]
+fn unchosen_items_absent(world: &mut KofuWorld) {
+    let (req, issuance) = last_issuance(world);
+    let kofu_profile::content::Content::ResidentRecord(record) = &issuance.content else {
+        panic!("scenario error: this check is for 住民票 types");
+    };
+    let text = pdf::squeeze(&facts(world, &issuance).text);
+    let ctx = world.ctx().clone();
+    let register = &ctx.fixtures.register;
+    // Values printed anyway (a 本籍 may be the prefix of the address, the 筆頭者 may be
+    // a listed person): only values found nowhere in them can betray an unchosen item.
+    let printed: Vec<String> = checks::expected::printed_values(&issuance.content)
+        .into_iter()
+        .filter_map(|v| match v {
+            Printed::Text(_, t) => Some(pdf::squeeze(&t)),
+            _ => None,
+        })
+        .collect();
+    let listed: Vec<&kofu_fixtures::Person> = register
+        .persons
+        .iter()
+        .filter(|p| record.persons.iter().any(|e| e.name == p.name))
+        .collect();
+    let mut forbidden: Vec<(&str, String)> = Vec::new();
+    if !req.options.show_relationship {
+        forbidden.push(("続柄", "続柄".to_owned()));
+        let head = listed
+            .iter()
+            .filter_map(|p| p.household.as_deref())
+            .filter_map(|h| register.household(h))
+            .filter_map(|h| register.person(&h.head))
+            .next();
+        if let Some(head) = head {
+            forbidden.push(("世帯主", head.name.clone()));
+        }
+    }
+    if !req.options.show_honseki {
+        forbidden.push(("筆頭者", "筆頭者".to_owned()));
+        for k in listed
+            .iter()
+            .filter_map(|p| p.family_register.as_deref())
+            .filter_map(|k| register.family_register(k))
+        {
+            forbidden.push(("本籍", k.honseki.clone()));
+            if let Some(h) = register.person(&k.hittosha) {
+                forbidden.push(("筆頭者", h.name.clone()));
+            }
+        }
+    }
+    for (what, value) in forbidden {
+        let value = pdf::squeeze(&value);
+        if printed.iter().any(|p| p.contains(&value)) {
+            continue;
+        }
+        if text.contains(&value) {
+            fail(
+                &format!("document: {what} must be printed only when the resident chose it"),
+                format!(
+                    "found `{value}` in the extracted text; options: {:?}",
+                    req.options
+                ),
+                &world.evidence_dir,
+            );
+        }
+    }
+}
+
+#[then(expr = "部数と交付手数料は請求と市区町村プロファイルの主張どおりである")]
+fn fees_as_claimed(world: &mut KofuWorld) {
+    let (req, issuance) = last_issuance(world);
+    let code = world.municipality_code();
+    let ctx = world.ctx().clone();
+    let fee = ctx
+        .candidate
+        .municipalities
+        .iter()
+        .find(|m| m.code == code)
+        .and_then(|m| m.offer(req.certificate))
+        .map(|o| o.fee)
+        .unwrap_or_else(|| panic!("the profile of {code} does not claim {}", req.certificate));
+    expect_eq(
+        "issuance: copies, fee per copy and total must be the requested copies at the claimed fee",
+        &(
+            code.clone(),
+            req.certificate,
+            req.copies,
+            fee,
+            fee * u32::from(req.copies),
+        ),
+        &(
+            issuance.municipality.clone(),
+            issuance.certificate,
+            issuance.copies,
+            issuance.fee_per_copy,
+            issuance.fee_total,
+        ),
+        &world.evidence_dir,
+    );
+}
+
+#[then(expr = "記載事項と本文のスナップショットが一致する")]
+fn snapshot_matches(world: &mut KofuWorld) {
+    let (req, issuance) = last_issuance(world);
+    let text = facts(world, &issuance).text;
+    let ctx = world.ctx().clone();
+    let location = snapshot::Location::new(
+        &ctx.fixtures.root.join("snapshots"),
+        &ctx.candidate.snapshot_key(),
+        &world.evidence_dir,
+        world.issuances.len(),
+    );
+    let card = world
+        .card
+        .as_ref()
+        .map(|c| c.id.clone())
+        .unwrap_or_default();
+    let description = format!(
+        "{}: card {card}, {} x{}, reception {}",
+        location.name,
+        req.certificate,
+        req.copies,
+        req.reception.reception_time.to_rfc3339()
+    );
+    let body = snapshot::render(&issuance, &req.options, &text);
+    match snapshot::check(
+        &location,
+        &description,
+        &body,
+        ctx.candidate.may_record_snapshots(),
+    ) {
+        Ok(snapshot::Outcome::Matched) => {}
+        Ok(snapshot::Outcome::Recorded(pending)) => {
+            let note = format!(
+                "note: no snapshot yet for candidate `{}`: recorded {} for review \
+                 (`cargo insta review`, or rename it to .snap to accept)",
+                location.key,
+                pending.display()
+            );
+            eprintln!("{note}");
+            if std::fs::create_dir_all(&world.evidence_dir).is_ok() {
+                let _ = std::fs::write(world.evidence_dir.join("snapshot-note.txt"), note);
+            }
+        }
+        Err(m) => {
+            let lines = |s: &str| s.lines().map(str::to_owned).collect::<Vec<_>>();
+            let how = match &m.pending {
+                Some(p) => format!("new snapshot for review: {}", p.display()),
+                None if !ctx.candidate.may_record_snapshots() => {
+                    "a defect is switched on: nothing recorded".to_owned()
+                }
+                None if location.key == snapshot::REFERENCE => "re-record: INSTA_UPDATE=always cargo test -p kofu --test suite, then review the diff and commit".to_owned(),
+                None => "no file was written".to_owned(),
+            };
+            match &m.committed {
+                Some(committed) => fail_diff(
+                    &format!(
+                        "snapshot: 記載事項 and document text must match the reviewed snapshot {} ({how})",
+                        m.file.display()
+                    ),
+                    &lines(committed),
+                    &lines(&m.actual),
+                    &world.evidence_dir,
+                ),
+                None => fail(
+                    &format!(
+                        "snapshot: no reviewed snapshot {} for candidate `{}` ({how})",
+                        m.file.display(),
+                        location.key
+                    ),
+                    format!("actual:\n{}", m.actual),
+                    &world.evidence_dir,
+                ),
+            }
         }
     }
 }

@@ -1,0 +1,428 @@
+//! Snapshots of issued certificates (insta): the 記載事項 as JSON plus the text
+//! extracted from the PDF, with volatile values redacted, compared with a reviewed
+//! snapshot under `fixtures/snapshots/<candidate key>/`.
+//!
+//! - Redacted: the certificate number, issuance id, request id, the PDF's SHA-256 (it
+//!   covers the certificate number), member ids (opaque to the harness) and times of day
+//!   in the text. The issue date stays: the scenario's clock fixes it.
+//! - Name: `<phase folder>__<feature stem>-L<scenario line>`, plus `-<n>` for the n-th
+//!   issuance of a scenario after the first; unique per scenario, so concurrent
+//!   scenarios never touch the same file.
+//! - Policy: a committed snapshot is compared on every run and a mismatch fails without
+//!   writing anything (`INSTA_UPDATE=no` unless the caller set `INSTA_UPDATE`). A missing
+//!   snapshot fails for the reference server; for a vendor candidate the first run records
+//!   `<name>.snap.new` for review and passes with a note. A vendor mismatch also leaves a
+//!   `.snap.new` beside the committed snapshot, for review.
+
+use std::path::{Path, PathBuf};
+use std::sync::Once;
+
+use kofu_profile::IssuanceOptions;
+use kofu_profile::content::Content;
+use kofu_profile::issuance::Issuance;
+use serde::Serialize;
+
+/// Candidate key of the bundled reference server.
+pub const REFERENCE: &str = "reference";
+
+/// What a snapshot check found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The committed snapshot matches.
+    Matched,
+    /// No snapshot existed: a `.snap.new` was recorded for review.
+    Recorded(PathBuf),
+}
+
+/// The snapshot differs from the committed one, or there is none.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    /// The committed snapshot file.
+    pub file: PathBuf,
+    /// Its contents, `None` when there is none.
+    pub committed: Option<String>,
+    /// What this run produced.
+    pub actual: String,
+    /// Where a `.snap.new` was written for review, if anywhere.
+    pub pending: Option<PathBuf>,
+}
+
+/// Where a snapshot lives and what it is called.
+#[derive(Debug, Clone)]
+pub struct Location {
+    /// `fixtures/snapshots/<candidate key>`.
+    pub dir: PathBuf,
+    /// The snapshot name (file `<name>.snap`).
+    pub name: String,
+    /// The candidate key (`reference` or a URL slug).
+    pub key: String,
+}
+
+impl Location {
+    /// The snapshot of the `nth` (1-based) issuance of the scenario whose evidence
+    /// folder is `evidence_dir` (`…/evidence/<phase>/<stem>-L<line>`).
+    pub fn new(snapshots_root: &Path, key: &str, evidence_dir: &Path, nth: usize) -> Self {
+        let part = |p: Option<&Path>| {
+            p.and_then(|p| p.file_name())
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "scenario".to_owned())
+        };
+        let scenario = part(Some(evidence_dir));
+        let phase = part(evidence_dir.parent());
+        let mut name = format!("{phase}__{scenario}");
+        if nth > 1 {
+            name.push_str(&format!("-{nth}"));
+        }
+        Self {
+            dir: snapshots_root.join(key),
+            name,
+            key: key.to_owned(),
+        }
+    }
+
+    /// The committed snapshot file.
+    pub fn file(&self) -> PathBuf {
+        self.dir.join(format!("{}.snap", self.name))
+    }
+
+    /// The file recorded for review.
+    pub fn pending(&self) -> PathBuf {
+        self.dir.join(format!("{}.snap.new", self.name))
+    }
+}
+
+#[derive(Serialize)]
+struct DocumentView<'a> {
+    media_type: &'a str,
+    page_count: u32,
+    sha256: &'static str,
+}
+
+#[derive(Serialize)]
+struct Normalized<'a> {
+    certificate: &'a str,
+    municipality: &'a str,
+    copies: u8,
+    fee_per_copy: u32,
+    fee_total: u32,
+    issue_date: chrono::NaiveDate,
+    issuance_id: &'static str,
+    request_id: &'static str,
+    certificate_number: &'static str,
+    options: IssuanceOptions,
+    document: DocumentView<'a>,
+    content: &'a Content,
+    text: Vec<String>,
+}
+
+/// The normalized, redacted snapshot body of an issuance: pretty JSON.
+pub fn render(issuance: &Issuance, options: &IssuanceOptions, pdf_text: &str) -> String {
+    let mut options = options.clone();
+    for m in &mut options.members {
+        *m = "[member-id]".to_owned();
+    }
+    let volatile = [
+        (issuance.certificate_number.as_str(), "[certificate-number]"),
+        (issuance.issuance_id.as_str(), "[issuance-id]"),
+    ];
+    let request_id = issuance.request_id.to_string();
+    let text = pdf_text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            let mut l = l.to_owned();
+            for (value, placeholder) in volatile
+                .iter()
+                .copied()
+                .chain([(request_id.as_str(), "[request-id]")])
+            {
+                if !value.is_empty() {
+                    l = l.replace(value, placeholder);
+                }
+            }
+            redact_times(&l)
+        })
+        .collect();
+    let view = Normalized {
+        certificate: issuance.certificate.code(),
+        municipality: &issuance.municipality,
+        copies: issuance.copies,
+        fee_per_copy: issuance.fee_per_copy,
+        fee_total: issuance.fee_total,
+        issue_date: issuance.issue_date,
+        issuance_id: "[issuance-id]",
+        request_id: "[request-id]",
+        certificate_number: "[certificate-number]",
+        options,
+        document: DocumentView {
+            media_type: &issuance.document.media_type,
+            page_count: issuance.document.page_count,
+            sha256: "[sha256]",
+        },
+        content: &issuance.content,
+        text,
+    };
+    serde_json::to_string_pretty(&view).unwrap_or_else(|e| format!("unserializable: {e}"))
+}
+
+/// Replace times of day (`10:03`, `10:03:41`, `10時3分`, `10時3分41秒`) with `[time]`.
+pub fn redact_times(line: &str) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::new();
+    let mut i = 0;
+    while i < chars.len() {
+        // Not inside a longer number, nor a UTC offset (`+09:00`).
+        let preceded =
+            i > 0 && (chars[i - 1].is_ascii_digit() || matches!(chars[i - 1], '+' | '-'));
+        if !preceded && let Some(end) = time_at(&chars, i) {
+            out.push_str("[time]");
+            i = end;
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Count of ASCII digits from `i`.
+fn digits(chars: &[char], i: usize) -> usize {
+    chars[i.min(chars.len())..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count()
+}
+
+/// The end of a time of day starting at `i`, if one does.
+fn time_at(chars: &[char], i: usize) -> Option<usize> {
+    let h = digits(chars, i);
+    if !(1..=2).contains(&h) {
+        return None;
+    }
+    let at = |k: usize| chars.get(k).copied();
+    let mut end = i + h;
+    match at(end)? {
+        ':' => {
+            if digits(chars, end + 1) != 2 {
+                return None;
+            }
+            end += 3;
+            if at(end) == Some(':') && digits(chars, end + 1) == 2 {
+                end += 3;
+            }
+            if at(end).is_some_and(|c| c.is_ascii_digit() || c == ':') {
+                return None;
+            }
+        }
+        '時' => {
+            let m = digits(chars, end + 1);
+            if !(1..=2).contains(&m) || at(end + 1 + m) != Some('分') {
+                return None;
+            }
+            end += m + 2;
+            let s = digits(chars, end);
+            if (1..=2).contains(&s) && at(end + s) == Some('秒') {
+                end += s + 1;
+            }
+        }
+        _ => return None,
+    }
+    Some(end)
+}
+
+static ENV: Once = Once::new();
+
+/// Point insta at the repository and make comparisons read-only unless the caller
+/// chose an update mode (`INSTA_UPDATE=always` re-records the reference snapshots).
+fn prepare_insta_env() {
+    ENV.call_once(|| {
+        let root = env!("CARGO_MANIFEST_DIR");
+        // SAFETY: runs once, before the first snapshot assertion of the process; the
+        // variables are only read by insta, which is first called after this.
+        unsafe {
+            if std::env::var_os("INSTA_WORKSPACE_ROOT").is_none() {
+                std::env::set_var("INSTA_WORKSPACE_ROOT", root);
+            }
+            if std::env::var_os("INSTA_UPDATE").is_none() {
+                std::env::set_var("INSTA_UPDATE", "no");
+            }
+        }
+    });
+}
+
+/// The text of a committed snapshot file, as insta reads it.
+pub fn read_committed(file: &Path) -> Option<String> {
+    let snapshot = insta::Snapshot::from_file(file).ok()?;
+    snapshot.contents().as_text().map(|t| t.to_string())
+}
+
+/// Write a snapshot for review in insta's file format (`cargo insta review` reads it;
+/// renaming `.snap.new` to `.snap` accepts it).
+pub fn write_pending(path: &Path, description: &str, body: &str) -> std::io::Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let description = serde_json::to_string(description).unwrap_or_else(|_| "\"\"".into());
+    let text = format!(
+        "---\nsource: src/checks/snapshot.rs\ndescription: {description}\n---\n{}\n",
+        body.trim_end()
+    );
+    std::fs::write(path, text)
+}
+
+/// Whether `body` equals the committed snapshot text, as insta compares them.
+fn same_as_committed(committed: &str, body: &str) -> bool {
+    use insta::internals::TextSnapshotContents;
+    let kind = insta::TextSnapshotKind::File;
+    TextSnapshotContents::new(committed.to_owned(), kind)
+        .matches_latest(&TextSnapshotContents::new(body.to_owned(), kind))
+}
+
+/// Compare `body` with the snapshot at `location`. With `may_record` false (the
+/// reference server with a defect on) nothing is ever written, whatever `INSTA_UPDATE`
+/// says.
+pub fn check(
+    location: &Location,
+    description: &str,
+    body: &str,
+    may_record: bool,
+) -> Result<Outcome, Mismatch> {
+    prepare_insta_env();
+    let file = location.file();
+    let reference = location.key == REFERENCE;
+    let existed = file.is_file();
+    if !may_record {
+        let committed = read_committed(&file);
+        if committed
+            .as_deref()
+            .is_some_and(|c| same_as_committed(c, body))
+        {
+            return Ok(Outcome::Matched);
+        }
+        return Err(Mismatch {
+            file,
+            committed,
+            actual: body.to_owned(),
+            pending: None,
+        });
+    }
+    if !existed && !reference {
+        let pending = location.pending();
+        return match write_pending(&pending, description, body) {
+            Ok(()) => Ok(Outcome::Recorded(pending)),
+            Err(_) => Err(Mismatch {
+                file,
+                committed: None,
+                actual: body.to_owned(),
+                pending: None,
+            }),
+        };
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(&location.dir);
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_description(description);
+    let name = location.name.as_str();
+    let asserted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        settings.bind(|| insta::assert_snapshot!(name, body));
+    }));
+    if asserted.is_ok() {
+        return Ok(Outcome::Matched);
+    }
+    let pending_file = location.pending();
+    let recorded = pending_file.is_file()
+        || (!reference && write_pending(&pending_file, description, body).is_ok());
+    let pending = recorded.then_some(pending_file);
+    Err(Mismatch {
+        committed: read_committed(&file),
+        file,
+        actual: body.to_owned(),
+        pending,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_redacted_but_dates_and_numbers_stay() {
+        assert_eq!(redact_times("受付 10:03:41 交付"), "受付 [time] 交付");
+        assert_eq!(
+            redact_times("2026-11-26T07:30:00+09:00"),
+            "2026-11-26T[time]+09:00"
+        );
+        assert_eq!(redact_times("午前9時5分発行"), "午前[time]発行");
+        assert_eq!(redact_times("9時5分30秒"), "[time]");
+        assert_eq!(redact_times("令和8年11月26日"), "令和8年11月26日");
+        assert_eq!(redact_times("1/2"), "1/2");
+        assert_eq!(
+            redact_times("990001-20261126-000123"),
+            "990001-20261126-000123"
+        );
+        assert_eq!(redact_times("123:45"), "123:45");
+    }
+
+    #[test]
+    fn names_follow_the_evidence_folder() {
+        let l = Location::new(
+            Path::new("/x/snapshots"),
+            "reference",
+            Path::new("/r/evidence/02-issuance/snapshots-L12"),
+            1,
+        );
+        assert_eq!(l.name, "02-issuance__snapshots-L12");
+        assert_eq!(
+            l.file(),
+            Path::new("/x/snapshots/reference/02-issuance__snapshots-L12.snap")
+        );
+        let l2 = Location::new(
+            Path::new("/x"),
+            "h-1",
+            Path::new("/r/evidence/02-issuance/a-L3"),
+            2,
+        );
+        assert_eq!(l2.name, "02-issuance__a-L3-2");
+    }
+
+    #[test]
+    fn comparison_ignores_trailing_whitespace_only() {
+        assert!(same_as_committed("{\n  \"a\": 1\n}", "{\n  \"a\": 1\n}\n"));
+        assert!(!same_as_committed("{\n  \"a\": 1\n}", "{\n  \"a\": 2\n}"));
+    }
+
+    #[test]
+    fn a_vendor_records_first_then_compares() {
+        let dir = tempfile::tempdir().unwrap();
+        let evidence = Path::new("/r/evidence/02-issuance/v-L1");
+        let l = Location::new(dir.path(), "127-0-0-1-8443", evidence, 1);
+        let body = "{\n  \"name\": \"𠮷田 花子\"\n}";
+        assert_eq!(
+            check(&l, "d", body, true),
+            Ok(Outcome::Recorded(l.pending()))
+        );
+        std::fs::rename(l.pending(), l.file()).unwrap();
+        assert_eq!(check(&l, "d", body, true), Ok(Outcome::Matched));
+        let changed = body.replace('𠮷', "吉");
+        let m = check(&l, "d", &changed, true).unwrap_err();
+        assert_eq!(m.committed.as_deref(), Some(body));
+        assert_eq!(m.pending, Some(l.pending()));
+        std::fs::remove_file(l.pending()).unwrap();
+        // The reference server with a defect on never writes.
+        let r = Location::new(dir.path(), REFERENCE, evidence, 1);
+        let m = check(&r, "d", body, false).unwrap_err();
+        assert_eq!((m.committed, m.pending), (None, None));
+        assert!(!r.pending().exists() && !r.file().exists());
+    }
+
+    #[test]
+    fn a_pending_snapshot_is_readable_by_insta() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.snap.new");
+        let body = "{\n  \"a\": \"𠮷田\"\n}";
+        write_pending(&path, "02-issuance/x: \"quoted\"", body).unwrap();
+        assert_eq!(read_committed(&path).as_deref(), Some(body));
+    }
+}
