@@ -8,6 +8,7 @@
     前提 受付日時は "2026-11-26T10:00:00+09:00" である
     かつ 証明書 "住民票記載事項証明書" を選ぶ
 
+  @catches-wrong-certification-statement @catches-seireki-issue-date
   シナリオ: 本人のみの住民票記載事項証明書
     前提 カード "C001" を置く
     かつ 交付範囲 "本人のみ" を選ぶ
