@@ -1,7 +1,7 @@
 //! メニュー steps: what the candidate offers a card holder, checked against the
 //! municipality profile's claims, and refusals that must not reveal their reason.
 
-use cucumber::{then, when};
+use cucumber::{given, then, when};
 use kofu_profile::CertificateType;
 use kofu_profile::error::NOT_ISSUABLE_MESSAGE;
 
@@ -551,18 +551,34 @@ async fn hidden_are_refused(world: &mut KofuWorld) {
 /// A card the fixtures do not know: its serial maps to no one.
 const UNKNOWN_SERIAL: &str = "7E57C0DE00000001";
 
+/// [`UNKNOWN_SERIAL`], checked to be unknown to the fixtures.
+fn unknown_serial(world: &KofuWorld) -> String {
+    if world
+        .ctx()
+        .fixtures
+        .card_by_serial(UNKNOWN_SERIAL)
+        .is_some()
+    {
+        panic!("the fixtures now use the serial {UNKNOWN_SERIAL} the scenario needs unknown");
+    }
+    UNKNOWN_SERIAL.to_owned()
+}
+
+#[given(expr = "未登録のカードを置く")]
+fn place_unknown_card(world: &mut KofuWorld) {
+    world.card = Some(kofu_fixtures::Card {
+        id: "未登録".to_owned(),
+        serial: unknown_serial(world),
+        person: String::new(),
+        pin: "0000".to_owned(),
+        state: kofu_fixtures::CardState::Valid,
+    });
+}
+
 #[when(expr = "カード {string} で {string} を 1 通直接請求し、応答を控える")]
 async fn keep_raw_refusal(world: &mut KofuWorld, card: String, name: String) {
     let serial = if card == "未登録" {
-        if world
-            .ctx()
-            .fixtures
-            .card_by_serial(UNKNOWN_SERIAL)
-            .is_some()
-        {
-            panic!("the fixtures now use the serial {UNKNOWN_SERIAL} the scenario needs unknown");
-        }
-        UNKNOWN_SERIAL.to_owned()
+        unknown_serial(world)
     } else {
         world
             .ctx()
