@@ -23,23 +23,33 @@ struct Rig {
     http: reqwest::Client,
 }
 
-async fn rig() -> Rig {
-    kofu_mock_center::install_crypto_provider();
-    let fixtures = Arc::new(Fixtures::load_default().expect("fixtures"));
-    let jpki = TestJpki::generate(&fixtures).expect("jpki");
+async fn candidate_serving(code: &str) -> MockServer {
     let candidate = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v1/identity"))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "profile_version": "1.0",
             "implementation": { "name": "mock", "version": "0" },
-            "municipalities": ["990001"]
+            "municipalities": [code]
         })))
         .mount(&candidate)
         .await;
+    candidate
+}
+
+async fn rig() -> Rig {
+    rig_with(candidate_serving("990001").await, Vec::new()).await
+}
+
+async fn rig_with(candidate: MockServer, more: Vec<String>) -> Rig {
+    kofu_mock_center::install_crypto_provider();
+    let fixtures = Arc::new(Fixtures::load_default().expect("fixtures"));
+    let jpki = TestJpki::generate(&fixtures).expect("jpki");
+    let mut candidates = vec![ClientConfig::new(candidate.uri())];
+    candidates.extend(more.into_iter().map(ClientConfig::new));
     let center = RunningCenter::start(CenterConfig {
         fixtures,
-        candidates: vec![ClientConfig::new(candidate.uri())],
+        candidates,
         jpki_ca_der: jpki.ca_der.clone(),
         validity_url: String::new(),
         clock: Clock::System,
@@ -174,5 +184,76 @@ async fn menu_through_the_center_and_garbage_from_the_candidate() {
         (status, answer["code"].as_str()),
         (502, Some("candidate-unavailable"))
     );
+    rig.center.stop().await;
+}
+
+fn menu(code: &str, certificate: &str) -> ResponseTemplate {
+    ResponseTemplate::new(200)
+        .insert_header("Kofu-Profile-Version", "1.0")
+        .set_body_json(json!({
+            "municipality": code,
+            "items": [ { "certificate": certificate, "fee": 450, "max_copies": 5 } ]
+        }))
+}
+
+#[tokio::test]
+async fn koseki_goes_to_the_municipality_whose_menu_offers_it() {
+    let residence = candidate_serving("990001").await;
+    let domicile = candidate_serving("990002").await;
+    Mock::given(method("POST"))
+        .and(path("/v1/municipalities/990001/menu"))
+        .respond_with(menu("990001", "inkan"))
+        .mount(&residence)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/municipalities/990002/menu"))
+        .respond_with(menu("990002", "koseki-zenbu"))
+        .mount(&domicile)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/municipalities/990002/issuances"))
+        .respond_with(
+            ResponseTemplate::new(422)
+                .insert_header("Kofu-Profile-Version", "1.0")
+                .set_body_json(json!({ "code": "not-issuable", "message": "x" })),
+        )
+        .mount(&domicile)
+        .await;
+    let rig = rig_with(residence, vec![domicile.uri()]).await;
+    let (id, status, answer) = rig.present("C039", "0677").await;
+    assert_eq!(status, 200, "{answer}");
+    let (status, menus) = rig
+        .post(&format!("/v1/sessions/{id}/menu"), json!({}))
+        .await;
+    assert_eq!(status, 200, "{menus}");
+    assert_eq!(menus["menus"].as_array().map(Vec::len), Some(2));
+    let (status, answer) = rig
+        .post(
+            &format!("/v1/sessions/{id}/issuances"),
+            json!({ "certificate": "koseki-zenbu", "copies": 1 }),
+        )
+        .await;
+    assert_eq!(status, 422, "{answer}");
+    assert_eq!(answer["code"], "refused");
+    assert_eq!(answer["candidate_code"], "not-issuable");
+    let to_domicile = domicile.received_requests().await.unwrap_or_default();
+    assert!(
+        to_domicile
+            .iter()
+            .any(|r| r.url.path() == "/v1/municipalities/990002/issuances")
+    );
+    let to_residence = rig.candidate.received_requests().await.unwrap_or_default();
+    assert!(
+        !to_residence
+            .iter()
+            .any(|r| r.url.path().ends_with("/issuances"))
+    );
+    // Nothing confirmed: no statement.
+    let statements = rig
+        .center
+        .state
+        .statements(kofu_mock_center::ledger::Period::Day)
+        .expect("ledger");
+    assert!(statements.is_empty());
     rig.center.stop().await;
 }

@@ -188,8 +188,8 @@ fn center_menu_has(world: &mut KofuWorld, title: String) {
     }
 }
 
-#[when(expr = "交付センターを通して住民票の写しを {int} 通請求する")]
-async fn center_issue(world: &mut KofuWorld, copies: u8) {
+#[when(expr = "交付センターを通して {string} を {int} 通請求する")]
+async fn center_issue(world: &mut KofuWorld, title: String, copies: u8) {
     let rig = rig(world).await;
     let Some(session) = world.kiosk.session.clone() else {
         fail(
@@ -198,19 +198,107 @@ async fn center_issue(world: &mut KofuWorld, copies: u8) {
             &world.evidence_dir,
         )
     };
+    let certificate = CertificateType::ALL
+        .into_iter()
+        .find(|t| t.title() == title || t.code() == title)
+        .unwrap_or_else(|| panic!("unknown certificate `{title}` in the scenario"));
+    let scope = matches!(
+        certificate,
+        CertificateType::Juminhyo | CertificateType::JuminhyoKisai
+    )
+    .then_some(Scope::Holder);
     let req = IssueRequest {
         municipality: None,
-        certificate: CertificateType::Juminhyo,
+        certificate,
         options: IssuanceOptions {
-            scope: Some(Scope::Holder),
+            scope,
             ..Default::default()
         },
         copies,
     };
+    world.kiosk.refusal = None;
     match rig.kiosk.issue(&session, &req).await {
         Ok(issued) => world.kiosk.issued.push(issued),
         Err(e) => world.kiosk.refusal = Some(e),
     }
+}
+
+#[then(expr = "交付センターを通した交付は団体コード {string} から行われる")]
+fn center_issued_by(world: &mut KofuWorld, code: String) {
+    let actual = world
+        .kiosk
+        .issued
+        .last()
+        .map(|i| i.issuance.municipality.clone())
+        .unwrap_or_else(|| format!("<not issued: {:?}>", world.kiosk.refusal));
+    expect_eq(
+        "center routing: the issuing municipality",
+        &code,
+        &actual,
+        &world.evidence_dir,
+    );
+}
+
+#[when(expr = "交付センターを通して全部数の印刷が終わったと報告する")]
+async fn center_report_all(world: &mut KofuWorld) {
+    let rig = rig(world).await;
+    let (Some(session), Some(issued)) = (
+        world.kiosk.session.clone(),
+        world.kiosk.issued.last().cloned(),
+    ) else {
+        fail(
+            "center: nothing was issued through the center",
+            format!("refusal: {:?}", world.kiosk.refusal),
+            &world.evidence_dir,
+        )
+    };
+    let report = kofu_mock_center::center::api::PrintReport {
+        copies: (1..=issued.issuance.copies)
+            .map(|copy| kofu_profile::outcome::CopyOutcome {
+                copy,
+                outcome: kofu_profile::outcome::Outcome::Confirmed,
+            })
+            .collect(),
+    };
+    if let Err(e) = rig.kiosk.report(&session, &issued, &report).await {
+        fail(
+            "center: the print outcome must be recorded",
+            e.to_string(),
+            &world.evidence_dir,
+        );
+    }
+}
+
+#[then(
+    expr = "交付センターの清算書（団体コード {string}、事業者 {string}、業務日 {string}）は {int} 通、手数料 {int} 円、委託手数料 {int} 円である"
+)]
+async fn center_statement(
+    world: &mut KofuWorld,
+    municipality: String,
+    operator: String,
+    day: String,
+    copies: u64,
+    fees: u64,
+    commission: u64,
+) {
+    let rig = rig(world).await;
+    let statements = rig
+        .center
+        .state
+        .statements(kofu_mock_center::ledger::Period::Day)
+        .unwrap_or_else(|e| panic!("the center's ledger failed: {e}"));
+    let actual = statements
+        .iter()
+        .find(|s| s.municipality == municipality && s.operator_code == operator && s.period == day)
+        .map(|s| (s.copies, s.fee_total, s.commission_total, s.net))
+        .unwrap_or_default();
+    let net = i64::try_from(fees).unwrap_or(0) - i64::try_from(commission).unwrap_or(0);
+    expect_eq(
+        "settlement: confirmed copies, fees, commission (operator's tax rule) and net",
+        &(copies, fees, commission, net),
+        &actual,
+        &world.evidence_dir,
+    );
 }
 
 #[then(expr = "交付センターを通して交付される")]

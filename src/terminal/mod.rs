@@ -1,6 +1,6 @@
 //! The mock store terminal (キオスク端末): which operator, store and terminal a request
 //! comes from, and the requests the center builds from the resident's choices.
-//! At this stage the terminal is thin; the kiosk state machine grows here.
+//! The kiosk session through the mock center (card, PIN, menus, printing) is in [`kiosk`].
 
 pub mod kiosk;
 
