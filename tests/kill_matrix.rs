@@ -6,38 +6,51 @@ use kofu::candidate::CandidateSpec;
 use kofu::{RunOptions, exit};
 use kofu_reference_server::Defect;
 
+/// Runs at once: each run has its own server, database and report folder.
+const PARALLEL_RUNS: usize = 4;
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_defect_is_caught_by_its_declared_scenario() {
-    let mut survivors = Vec::new();
-    for defect in Defect::ALL {
-        let mut options = RunOptions::repository(CandidateSpec::Embedded {
-            defects: vec![defect.name().to_owned()],
-        });
-        let tag = format!("catches-{}", defect.name());
-        // The whole suite, as `kofu run --defect NAME` runs it.
-        options.report_dir = std::env::temp_dir().join("kofu-kill-matrix");
-        let outcome = kofu::run(options).await.expect("run completes");
-        let declared = outcome
-            .summary
-            .scenarios
-            .iter()
-            .any(|s| s.tags.iter().any(|t| t == &tag));
-        if !declared {
-            survivors.push(format!("{}: no scenario declares @{tag}", defect.name()));
-        } else if outcome.exit_code != exit::FAILED || !outcome.summary.failed_with_tag(&tag) {
-            survivors.push(format!(
-                "{}: exit {} ({})",
-                defect.name(),
-                outcome.exit_code,
-                outcome.summary.closing_line()
-            ));
-        }
-    }
+    use futures::StreamExt as _;
+    let verdicts: Vec<Option<String>> = futures::stream::iter(Defect::ALL.iter().copied())
+        .map(verdict)
+        .buffer_unordered(PARALLEL_RUNS)
+        .collect()
+        .await;
+    let survivors: Vec<String> = verdicts.into_iter().flatten().collect();
     assert!(
         survivors.is_empty(),
         "defects that no declared scenario caught:\n{}",
         survivors.join("\n")
     );
+}
+
+/// Run the whole suite, as `kofu run --defect NAME` does, and say what is wrong, if
+/// anything.
+async fn verdict(defect: Defect) -> Option<String> {
+    let mut options = RunOptions::repository(CandidateSpec::Embedded {
+        defects: vec![defect.name().to_owned()],
+    });
+    options.report_dir = std::env::temp_dir().join("kofu-kill-matrix");
+    let tag = format!("catches-{}", defect.name());
+    let outcome = kofu::run(options).await.expect("run completes");
+    let declared = outcome
+        .summary
+        .scenarios
+        .iter()
+        .any(|s| s.tags.iter().any(|t| t == &tag));
+    if !declared {
+        Some(format!("{}: no scenario declares @{tag}", defect.name()))
+    } else if outcome.exit_code != exit::FAILED || !outcome.summary.failed_with_tag(&tag) {
+        Some(format!(
+            "{}: exit {} ({})",
+            defect.name(),
+            outcome.exit_code,
+            outcome.summary.closing_line()
+        ))
+    } else {
+        None
+    }
 }
 
 #[test]
