@@ -45,7 +45,10 @@ async fn rig_with(candidate: MockServer, more: Vec<String>) -> Rig {
     kofu_mock_center::install_crypto_provider();
     let fixtures = Arc::new(Fixtures::load_default().expect("fixtures"));
     let jpki = TestJpki::generate(&fixtures).expect("jpki");
-    let mut candidates = vec![ClientConfig::new(candidate.uri())];
+    let mut candidates = vec![ClientConfig {
+        timeout: std::time::Duration::from_secs(1),
+        ..ClientConfig::new(candidate.uri())
+    }];
     candidates.extend(more.into_iter().map(ClientConfig::new));
     let center = RunningCenter::start(CenterConfig {
         fixtures,
@@ -255,5 +258,34 @@ async fn koseki_goes_to_the_municipality_whose_menu_offers_it() {
         .statements(kofu_mock_center::ledger::Period::Day)
         .expect("ledger");
     assert!(statements.is_empty());
+    rig.center.stop().await;
+}
+
+#[tokio::test]
+async fn a_slow_candidate_does_not_hang_the_center() {
+    let rig = rig().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/municipalities/990001/menu"))
+        .respond_with(menu("990001", "inkan").set_delay(std::time::Duration::from_secs(20)))
+        .mount(&rig.candidate)
+        .await;
+    let (id, status, answer) = rig.present("C001", "3116").await;
+    assert_eq!(status, 200, "{answer}");
+    let started = std::time::Instant::now();
+    let (status, answer) = rig
+        .post(&format!("/v1/sessions/{id}/menu"), json!({}))
+        .await;
+    assert_eq!(
+        (status, answer["code"].as_str()),
+        (502, Some("candidate-unavailable"))
+    );
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    let settlements = rig
+        .http
+        .get(format!("{}/v1/settlements?format=csv", rig.center.url))
+        .send()
+        .await
+        .expect("center answers");
+    assert_eq!(settlements.status().as_u16(), 200);
     rig.center.stop().await;
 }
