@@ -31,6 +31,9 @@ fn config(database: &Path, defects: &[Defect], tls: Option<TlsSettings>) -> Conf
 }
 
 fn plain_client() -> reqwest::Client {
+    // reqwest is built without a default provider: every test that makes a client
+    // installs ring itself, whatever order the tests run in.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder().build().expect("client")
 }
 
