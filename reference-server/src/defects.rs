@@ -110,6 +110,9 @@ defects! {
     /// DV refusal names its reason.
     DvReasonLeaked = "dv-reason-leaked":
         "a DV等支援措置 refusal names its reason, telling a possible abuser the victim is protected",
+    /// 世帯全員 offered and issued although it would list a protected member.
+    DvHouseholdShown = "dv-household-shown":
+        "世帯全員 is offered and printed although a member is under DV等支援措置: the protection is checked for the holder only",
     /// DV protection not applied.
     DvIgnored = "dv-ignored":
         "DV等支援措置 is not checked: protected persons are issued certificates at kiosks",

@@ -236,6 +236,15 @@ async fn bites(defect: Defect) {
         Defect::DvIgnored => {
             assert!(!menu(&h, "C027", SCENARIO_TIME).await.items.is_empty());
         }
+        Defect::DvHouseholdShown => {
+            let m = menu(&h, "C026", SCENARIO_TIME).await;
+            let juminhyo = m
+                .items
+                .iter()
+                .find(|i| i.certificate == CertificateType::Juminhyo)
+                .expect("住民票 on the menu");
+            assert!(juminhyo.scopes.contains(&kofu_profile::Scope::Household));
+        }
         Defect::MovedOutServed => {
             let i = issue(&h, AOBADAI, &juminhyo("C029")).await;
             assert_eq!(names(&i), vec![person_name("C029")]);

@@ -743,3 +743,54 @@ fn tax_is_zero(world: &mut KofuWorld) {
         &world.evidence_dir,
     );
 }
+
+fn scope_named(name: &str) -> kofu_profile::Scope {
+    match name {
+        "本人のみ" => kofu_profile::Scope::Holder,
+        "世帯全員" => kofu_profile::Scope::Household,
+        "世帯の一部" => kofu_profile::Scope::Members,
+        other => panic!("unknown 交付範囲 `{other}` (本人のみ, 世帯全員, 世帯の一部)"),
+    }
+}
+
+fn offered_scopes(world: &KofuWorld, name: &str) -> Vec<kofu_profile::Scope> {
+    let t = certificate_named(name);
+    menu(world)
+        .items
+        .iter()
+        .find(|i| i.certificate == t)
+        .map(|i| i.scopes.clone())
+        .unwrap_or_else(|| {
+            fail(
+                &format!("menu: {name} ({t}) must be offered to this holder"),
+                "it is not on the menu",
+                &world.evidence_dir,
+            )
+        })
+}
+
+#[then(expr = "メニューの {string} の交付範囲に {string} がある")]
+fn menu_scope_offered(world: &mut KofuWorld, name: String, scope: String) {
+    let scopes = offered_scopes(world, &name);
+    if !scopes.contains(&scope_named(&scope)) {
+        fail(
+            &format!("menu: the 交付範囲 {scope} of {name} must be offered to this holder"),
+            format!("offered scopes: {scopes:?}"),
+            &world.evidence_dir,
+        );
+    }
+}
+
+#[then(expr = "メニューの {string} の交付範囲に {string} はない")]
+fn menu_scope_hidden(world: &mut KofuWorld, name: String, scope: String) {
+    let scopes = offered_scopes(world, &name);
+    if scopes.contains(&scope_named(&scope)) {
+        fail(
+            &format!(
+                "menu: the 交付範囲 {scope} of {name} must not be offered: it would print a person under DV等支援措置"
+            ),
+            format!("offered scopes: {scopes:?}"),
+            &world.evidence_dir,
+        );
+    }
+}

@@ -127,6 +127,15 @@ fn tax_years(
     years
 }
 
+/// Whether a current member of the household is under DV等支援措置 here.
+fn household_has_protected_member(ctx: &Context<'_>, household: &Household) -> bool {
+    ctx.fixtures
+        .register
+        .household_members(&household.id)
+        .filter(|p| p.status == ResidentStatus::Resident)
+        .any(|p| dv_applies(ctx.municipality, p, ctx.defects))
+}
+
 /// The current household members a resident may choose for 世帯の一部.
 fn member_choices(ctx: &Context<'_>, household: &Household) -> Vec<MemberChoice> {
     ctx.fixtures
@@ -246,6 +255,14 @@ pub fn evaluate<'a>(
             CertificateType::Juminhyo | CertificateType::JuminhyoKisai => {
                 let mut item = base_item(offer);
                 item.scopes = offer.scopes.clone();
+                // A 世帯全員 copy would print a protected member: kiosks never print a
+                // person under DV等支援措置, and silently dropping a member would make
+                // the copy untrue, so 世帯全員 is not offered (世帯の一部 still is).
+                if household_has_protected_member(ctx, household)
+                    && !ctx.defects.on(Defect::DvHouseholdShown)
+                {
+                    item.scopes.retain(|s| *s != Scope::Household);
+                }
                 item.relationship_option = offer.relationship_option;
                 item.honseki_option = offer.honseki_option;
                 if offer.scopes.contains(&Scope::Members) {

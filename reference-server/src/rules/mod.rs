@@ -32,6 +32,8 @@ pub enum Refusal {
     NotOnMenu,
     /// The 年度 was not assessed for this holder.
     TaxYearNotAssessed,
+    /// 世帯全員 would list a household member under DV等支援措置.
+    ProtectedMemberInHousehold,
 }
 
 impl Refusal {
@@ -45,6 +47,7 @@ impl Refusal {
             Self::NoRecordHere => "no record here",
             Self::NotOnMenu => "not on the holder's menu",
             Self::TaxYearNotAssessed => "fiscal year not assessed",
+            Self::ProtectedMemberInHousehold => "household lists a protected member",
         }
     }
 }

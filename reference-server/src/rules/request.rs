@@ -117,6 +117,11 @@ pub fn check_menu<'e>(
     {
         return Err(Denial::NotIssuable(Refusal::TaxYearNotAssessed));
     }
+    if let Some(scope) = req.options.scope
+        && !item.scopes.contains(&scope)
+    {
+        return Err(Denial::NotIssuable(Refusal::ProtectedMemberInHousehold));
+    }
     if req.options.scope == Some(Scope::Members)
         && let Some(unknown) = req
             .options
