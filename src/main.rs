@@ -381,8 +381,9 @@ async fn center(args: CenterArgs) -> anyhow::Result<i32> {
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("binding {addr}"))?;
+    let bound = listener.local_addr().unwrap_or(addr);
     eprintln!(
-        "kofu center listening on http://{addr} (validity service {}); candidates: {}",
+        "kofu center listening on http://{bound} (validity service {}); candidates: {}",
         validity.uri(),
         args.servers.join(", ")
     );

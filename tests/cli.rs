@@ -106,3 +106,120 @@ fn a_defect_makes_the_run_exit_1() {
         assert!(run_dir.join(file).is_file(), "{file} missing");
     }
 }
+
+/// Start a `kofu` server process and read the URL from its banner on stderr.
+fn spawn_server(args: &[&str], scheme: &str) -> (std::process::Child, String) {
+    let mut child = Command::new(KOFU)
+        .args(args)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn kofu");
+    let stderr = child.stderr.take().expect("stderr");
+    let mut reader = BufReader::new(stderr);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line).expect("banner") == 0 {
+            panic!("{args:?} ended without a banner");
+        }
+        if let Some(url) = line.split_whitespace().find(|w| w.starts_with(scheme)) {
+            let url = url.to_owned();
+            // Keep draining stderr so the server never blocks on a full pipe.
+            std::thread::spawn(move || for _ in reader.lines() {});
+            return (child, url);
+        }
+    }
+}
+
+#[test]
+fn reference_server_center_and_terminal_print_a_juminhyo_and_refuse_a_revoked_card() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("ref.sqlite");
+    let (mut server, server_url) = spawn_server(
+        &[
+            "reference-server",
+            "--listen",
+            "127.0.0.1:0",
+            "--database",
+            db.to_str().expect("utf-8 path"),
+        ],
+        "https://",
+    );
+    let (mut center, center_url) = spawn_server(
+        &[
+            "center",
+            "--listen",
+            "127.0.0.1:0",
+            "--server",
+            &server_url,
+            "--now",
+            "2026-11-26T10:00:00+09:00",
+        ],
+        "http://",
+    );
+    let out = dir.path().join("out");
+    let ok = Command::new(KOFU)
+        .args([
+            "terminal",
+            "--center",
+            &center_url,
+            "--card",
+            "C001",
+            "--pin",
+            "3116",
+        ])
+        .args(["--certificate", "juminhyo", "--copies", "1", "--out"])
+        .arg(&out)
+        .output()
+        .expect("kofu terminal");
+    let revoked_out = dir.path().join("revoked");
+    let revoked = Command::new(KOFU)
+        .args([
+            "terminal",
+            "--center",
+            &center_url,
+            "--card",
+            "C101",
+            "--pin",
+            "7200",
+        ])
+        .args(["--certificate", "juminhyo", "--copies", "1", "--out"])
+        .arg(&revoked_out)
+        .output()
+        .expect("kofu terminal");
+    let _ = center.kill();
+    let _ = server.kill();
+    let _ = center.wait();
+    let _ = server.wait();
+
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let pdf = std::fs::read_dir(&out)
+        .expect("output folder")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|x| x == "pdf"))
+        .expect("a printed PDF");
+    let facts = kofu::checks::pdf::inspect(&std::fs::read(pdf).expect("pdf")).expect("readable");
+    assert!(
+        facts
+            .page_sizes
+            .iter()
+            .all(|s| kofu::checks::pdf::is_a4_portrait(*s))
+    );
+    let text = kofu::checks::pdf::squeeze(&facts.text);
+    assert!(text.contains("住民票"), "{text}");
+    assert!(text.contains("桜井太郎"), "{text}");
+
+    assert!(!revoked.status.success());
+    let no_pdf = std::fs::read_dir(&revoked_out)
+        .map(|d| {
+            d.flatten()
+                .all(|e| e.path().extension().is_none_or(|x| x != "pdf"))
+        })
+        .unwrap_or(true);
+    assert!(no_pdf, "a revoked card must print nothing");
+}
