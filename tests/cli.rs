@@ -119,7 +119,9 @@ fn spawn_server(args: &[&str], scheme: &str) -> (std::process::Child, String) {
     let mut line = String::new();
     loop {
         line.clear();
-        if reader.read_line(&mut line).expect("banner") == 0 {
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            let _ = child.kill();
+            let _ = child.wait();
             panic!("{args:?} ended without a banner");
         }
         if let Some(url) = line.split_whitespace().find(|w| w.starts_with(scheme)) {
