@@ -107,7 +107,9 @@ fn a_defect_makes_the_run_exit_1() {
     }
 }
 
-/// Start a `kofu` server process and read the URL from its banner on stderr.
+/// Start a `kofu` server process and read the URL from its banner on stderr. The caller
+/// owns the returned child and reaps it.
+#[allow(clippy::zombie_processes)]
 fn spawn_server(args: &[&str], scheme: &str) -> (std::process::Child, String) {
     let mut child = Command::new(KOFU)
         .args(args)
