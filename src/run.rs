@@ -98,7 +98,13 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + '_ {
 
 /// Run the suite.
 pub async fn run(options: RunOptions) -> Result<RunOutcome, RunError> {
-    let fixtures = Arc::new(kofu_fixtures::Fixtures::load(&options.fixtures)?);
+    // Absolute paths: snapshot files and evidence are resolved against them, whatever
+    // the working directory of the caller.
+    let fixtures_root = options
+        .fixtures
+        .canonicalize()
+        .unwrap_or_else(|_| options.fixtures.clone());
+    let fixtures = Arc::new(kofu_fixtures::Fixtures::load(&fixtures_root)?);
     let tags = match &options.tags {
         Some(expr) => Some(
             expr.parse::<cucumber::gherkin::tagexpr::TagOperation>()

@@ -227,3 +227,25 @@ fn reference_server_center_and_terminal_print_a_juminhyo_and_refuse_a_revoked_ca
         .unwrap_or(true);
     assert!(no_pdf, "a revoked card must print nothing");
 }
+
+#[test]
+fn the_first_readme_command_passes_from_the_repository_root() {
+    // `cargo run -- run` from the repository root: relative features/ and fixtures/,
+    // snapshots compared against fixtures/snapshots/reference/.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(KOFU)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["run", "--tags", "@phase-issuance", "--report-dir"])
+        .arg(dir.path())
+        .output()
+        .expect("kofu run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .last()
+            .unwrap_or_default()
+            .ends_with(" 0 failed, 0 skipped")
+    );
+}
