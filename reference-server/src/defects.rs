@@ -113,6 +113,9 @@ defects! {
     /// 世帯全員 offered and issued although it would list a protected member.
     DvHouseholdShown = "dv-household-shown":
         "世帯全員 is offered and printed although a member is under DV等支援措置: the protection is checked for the holder only",
+    /// Tax certificates print the current address.
+    TaxCurrentAddress = "tax-current-address":
+        "the tax certificate prints the current address instead of the address on 1 January of the 年度",
     /// DV protection not applied.
     DvIgnored = "dv-ignored":
         "DV等支援措置 is not checked: protected persons are issued certificates at kiosks",

@@ -236,6 +236,18 @@ async fn bites(defect: Defect) {
         Defect::DvIgnored => {
             assert!(!menu(&h, "C027", SCENARIO_TIME).await.items.is_empty());
         }
+        Defect::TaxCurrentAddress => {
+            let options = IssuanceOptions {
+                fiscal_year: Some(2024),
+                ..IssuanceOptions::default()
+            };
+            let req = issuance_request("C037", CertificateType::Kazei, options, 1);
+            let i = issue(&h, AOBADAI, &req).await;
+            let kofu_profile::content::Content::Tax(t) = i.content else {
+                panic!("tax content expected");
+            };
+            assert!(t.address.contains("桜ヶ丘"), "{}", t.address);
+        }
         Defect::DvHouseholdShown => {
             let m = menu(&h, "C026", SCENARIO_TIME).await;
             let juminhyo = m

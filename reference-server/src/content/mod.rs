@@ -231,11 +231,31 @@ fn tax(
         fiscal_year,
         income_year: fiscal_year.saturating_sub(1),
         name: subject.name(&holder.name),
-        address: subject.household()?.address.clone(),
+        address: tax_address(subject, fiscal_year)?,
         total_income: assessment.map_or(0, |a| a.total_income),
         municipal_tax: assessment.map_or(0, |a| a.municipal_tax),
         prefectural_tax: assessment.map_or(0, |a| a.prefectural_tax),
     })
+}
+
+/// The address a tax certificate prints: where the holder lived on 1 January of the
+/// 年度 (the assessment date), from the 附票 history; the household address when no
+/// history is recorded.
+fn tax_address(subject: &Subject<'_>, fiscal_year: u16) -> Result<String, ContentError> {
+    let current = subject.household()?.address.clone();
+    if subject.defects.on(Defect::TaxCurrentAddress) {
+        return Ok(current);
+    }
+    let assessed_on = chrono::NaiveDate::from_ymd_opt(i32::from(fiscal_year), 1, 1);
+    let on_file = assessed_on.and_then(|day| {
+        subject
+            .holder
+            .addresses
+            .iter()
+            .rfind(|a| a.since <= day)
+            .map(|a| a.address.clone())
+    });
+    Ok(on_file.unwrap_or(current))
 }
 
 fn family_register(subject: &Subject<'_>, all: bool) -> Result<FamilyRegister, ContentError> {
