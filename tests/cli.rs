@@ -135,6 +135,23 @@ fn spawn_server(args: &[&str], scheme: &str) -> (std::process::Child, String) {
     }
 }
 
+/// One scripted `kofu terminal` session asking for one 住民票の写し.
+fn kiosk_session(
+    center_url: &str,
+    card: &str,
+    pin: &str,
+    out: &std::path::Path,
+) -> std::process::Output {
+    Command::new(KOFU)
+        .args([
+            "terminal", "--center", center_url, "--card", card, "--pin", pin,
+        ])
+        .args(["--certificate", "juminhyo", "--copies", "1", "--out"])
+        .arg(out)
+        .output()
+        .expect("kofu terminal")
+}
+
 #[test]
 fn reference_server_center_and_terminal_print_a_juminhyo_and_refuse_a_revoked_card() {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -162,35 +179,9 @@ fn reference_server_center_and_terminal_print_a_juminhyo_and_refuse_a_revoked_ca
         "http://",
     );
     let out = dir.path().join("out");
-    let ok = Command::new(KOFU)
-        .args([
-            "terminal",
-            "--center",
-            &center_url,
-            "--card",
-            "C001",
-            "--pin",
-            "3116",
-        ])
-        .args(["--certificate", "juminhyo", "--copies", "1", "--out"])
-        .arg(&out)
-        .output()
-        .expect("kofu terminal");
+    let ok = kiosk_session(&center_url, "C001", "3116", &out);
     let revoked_out = dir.path().join("revoked");
-    let revoked = Command::new(KOFU)
-        .args([
-            "terminal",
-            "--center",
-            &center_url,
-            "--card",
-            "C101",
-            "--pin",
-            "7200",
-        ])
-        .args(["--certificate", "juminhyo", "--copies", "1", "--out"])
-        .arg(&revoked_out)
-        .output()
-        .expect("kofu terminal");
+    let revoked = kiosk_session(&center_url, "C101", "7200", &revoked_out);
     let _ = center.kill();
     let _ = server.kill();
     let _ = center.wait();
