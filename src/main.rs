@@ -466,12 +466,7 @@ async fn terminal(args: TerminalArgs) -> anyhow::Result<i32> {
     else {
         anyhow::bail!("--center, --card, --pin, --certificate and --out are required");
     };
-    let certificate = kofu_profile::CertificateType::from_code(&certificate)
-        .or_else(|| {
-            kofu_profile::CertificateType::ALL
-                .into_iter()
-                .find(|t| t.title() == certificate)
-        })
+    let certificate = kofu_profile::CertificateType::from_code_or_title(&certificate)
         .with_context(|| format!("unknown certificate type `{certificate}`"))?;
     let options = issuance_options(certificate, &args.options)?;
     let (operator_code, store_id, terminal_id) = match args.terminal {

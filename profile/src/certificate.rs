@@ -59,6 +59,12 @@ impl CertificateType {
         Self::ALL.into_iter().find(|t| t.code() == code)
     }
 
+    /// A type named by its wire code (`juminhyo`) or its Japanese title (住民票の写し),
+    /// as scenarios and the command line name it.
+    pub fn from_code_or_title(name: &str) -> Option<Self> {
+        Self::from_code(name).or_else(|| Self::ALL.into_iter().find(|t| t.title() == name))
+    }
+
     /// The Japanese name printed as the certificate's title.
     pub fn title(self) -> &'static str {
         match self {
@@ -176,6 +182,15 @@ mod tests {
             assert_eq!(t.code().parse::<CertificateType>().unwrap(), t);
         }
         assert!("juminhyou".parse::<CertificateType>().is_err());
+    }
+
+    #[test]
+    fn titles_name_types_too() {
+        for t in CertificateType::ALL {
+            assert_eq!(CertificateType::from_code_or_title(t.title()), Some(t));
+            assert_eq!(CertificateType::from_code_or_title(t.code()), Some(t));
+        }
+        assert_eq!(CertificateType::from_code_or_title("住民票"), None);
     }
 
     #[test]

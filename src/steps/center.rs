@@ -198,10 +198,7 @@ async fn center_issue(world: &mut KofuWorld, title: String, copies: u8) {
             &world.evidence_dir,
         )
     };
-    let certificate = CertificateType::ALL
-        .into_iter()
-        .find(|t| t.title() == title || t.code() == title)
-        .unwrap_or_else(|| panic!("unknown certificate `{title}` in the scenario"));
+    let certificate = super::certificate_named(&title);
     let scope = matches!(
         certificate,
         CertificateType::Juminhyo | CertificateType::JuminhyoKisai

@@ -15,21 +15,12 @@ use crate::world::KofuWorld;
 
 #[given(expr = "証明書 {string} を選ぶ")]
 fn choose_certificate(world: &mut KofuWorld, name: String) {
-    let t = CertificateType::ALL
-        .into_iter()
-        .find(|t| t.title() == name || t.code() == name)
-        .unwrap_or_else(|| panic!("unknown certificate `{name}` in the scenario"));
-    world.certificate = Some(t);
+    world.certificate = Some(super::certificate_named(&name));
 }
 
 #[given(expr = "交付範囲 {string} を選ぶ")]
 fn choose_scope(world: &mut KofuWorld, scope: String) {
-    world.options.scope = Some(match scope.as_str() {
-        "本人のみ" => Scope::Holder,
-        "世帯全員" => Scope::Household,
-        "世帯の一部" => Scope::Members,
-        other => panic!("unknown 交付範囲 `{other}` (本人のみ, 世帯全員, 世帯の一部)"),
-    });
+    world.options.scope = Some(super::scope_named(&scope));
 }
 
 /// 世帯の一部: the scenario names persons by id (`"R001, R004"`); the request carries

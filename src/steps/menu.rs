@@ -5,16 +5,9 @@ use cucumber::{given, then, when};
 use kofu_profile::CertificateType;
 use kofu_profile::error::NOT_ISSUABLE_MESSAGE;
 
-use super::keep;
+use super::{certificate_named, keep, scope_named};
 use crate::checks::{expect_eq, fail, fail_diff};
 use crate::world::{KofuWorld, LastAnswer};
-
-fn certificate_named(name: &str) -> CertificateType {
-    CertificateType::ALL
-        .into_iter()
-        .find(|t| t.title() == name || t.code() == name)
-        .unwrap_or_else(|| panic!("unknown certificate `{name}` in the scenario"))
-}
 
 #[when(expr = "メニューを要求する")]
 async fn ask_menu(world: &mut KofuWorld) {
@@ -742,15 +735,6 @@ fn tax_is_zero(world: &mut KofuWorld) {
         &actual,
         &world.evidence_dir,
     );
-}
-
-fn scope_named(name: &str) -> kofu_profile::Scope {
-    match name {
-        "本人のみ" => kofu_profile::Scope::Holder,
-        "世帯全員" => kofu_profile::Scope::Household,
-        "世帯の一部" => kofu_profile::Scope::Members,
-        other => panic!("unknown 交付範囲 `{other}` (本人のみ, 世帯全員, 世帯の一部)"),
-    }
 }
 
 fn offered_scopes(world: &KofuWorld, name: &str) -> Vec<kofu_profile::Scope> {

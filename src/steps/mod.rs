@@ -41,14 +41,20 @@ pub fn keep<T>(
     }
 }
 
-/// An error with its causes, one per line.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
-    let mut out = e.to_string();
-    let mut source = e.source();
-    while let Some(s) = source {
-        out.push_str(": ");
-        out.push_str(&s.to_string());
-        source = s.source();
+pub use kofu_mock_center::client::error_chain;
+
+/// The certificate a scenario names, by Japanese title or wire code.
+pub fn certificate_named(name: &str) -> kofu_profile::CertificateType {
+    kofu_profile::CertificateType::from_code_or_title(name)
+        .unwrap_or_else(|| panic!("unknown certificate `{name}` in the scenario"))
+}
+
+/// The 交付範囲 a scenario names.
+pub fn scope_named(name: &str) -> kofu_profile::Scope {
+    match name {
+        "本人のみ" => kofu_profile::Scope::Holder,
+        "世帯全員" => kofu_profile::Scope::Household,
+        "世帯の一部" => kofu_profile::Scope::Members,
+        other => panic!("unknown 交付範囲 `{other}` (本人のみ, 世帯全員, 世帯の一部)"),
     }
-    out
 }
