@@ -143,6 +143,12 @@ defects! {
     /// Records with a cancelled copy are omitted.
     CancelledMissingFromRecords = "cancelled-missing-from-records":
         "records with any cancelled copy are left out of the settlement records",
+    /// A conflicting outcome report overwrites the recorded one.
+    OutcomeOverwritten = "outcome-overwritten":
+        "a second outcome report overwrites the first (last write wins): a copy confirmed and paid for can be turned into 取消",
+    /// 戸籍の附票の写し is charged at the 戸籍 fee.
+    WrongFeeTable = "wrong-fee-table":
+        "the issuance and its record charge 戸籍の附票の写し at the 戸籍 fee: the fee table is keyed by the wrong type",
     /// Unknown operator codes are refused.
     UnknownOperatorRejected = "unknown-operator-rejected":
         "requests from a store operator code missing from the local table are refused",

@@ -324,6 +324,31 @@ async fn bites(defect: Defect) {
             report(&h, &i, &[(1, Outcome::Cancelled)]).await;
             assert!(records(&h, "2026-11-26").await.records.is_empty());
         }
+        Defect::OutcomeOverwritten => {
+            let i = issue(&h, AOBADAI, &juminhyo("C001")).await;
+            report(&h, &i, &[(1, Outcome::Confirmed)]).await;
+            let r = report(&h, &i, &[(1, Outcome::Cancelled)]).await;
+            assert_eq!(r.copy_states, vec![CopyState::Cancelled]);
+        }
+        Defect::WrongFeeTable => {
+            let req = issuance_request(
+                "C001",
+                CertificateType::Fuhyo,
+                IssuanceOptions::default(),
+                1,
+            );
+            let i = issue(&h, AOBADAI, &req).await;
+            assert_eq!((i.fee_per_copy, i.fee_total), (350, 350));
+            let day = records(&h, "2026-11-26").await;
+            assert_eq!(day.records[0].fee_per_copy, 350);
+            let m = menu(&h, "C001", SCENARIO_TIME).await;
+            let fuhyo = m
+                .items
+                .iter()
+                .find(|i| i.certificate == CertificateType::Fuhyo)
+                .unwrap();
+            assert_eq!(fuhyo.fee, 200);
+        }
         Defect::UnknownOperatorRejected => {
             let mut req = juminhyo("C001");
             req.reception.operator_code = "OP-NEW".into();

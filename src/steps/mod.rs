@@ -8,6 +8,7 @@ pub mod menu;
 pub mod outcome;
 pub mod reception;
 pub mod registration;
+pub mod settlement;
 
 use kofu_mock_center::client::Reply;
 

@@ -2,6 +2,7 @@
 
 use base64::Engine as _;
 use kofu_fixtures::Municipality;
+use kofu_profile::CertificateType;
 use kofu_profile::issuance::{Document, Issuance, IssuanceRequest};
 use sha2::{Digest, Sha256};
 
@@ -71,6 +72,14 @@ pub async fn issue(
     }
 
     let offer = request::check_claims(municipality, &req).map_err(|d| denial_error(d, defects))?;
+    // 交付手数料 per copy: the claimed fee of the type, on the issuance and its record.
+    let fee = if defects.on(Defect::WrongFeeTable) && req.certificate == CertificateType::Fuhyo {
+        municipality
+            .offer(CertificateType::KosekiZenbu)
+            .map_or(offer.fee, |o| o.fee)
+    } else {
+        offer.fee
+    };
     let ctx = context(state, municipality);
     let person = card_holder(state, &req.card_serial);
     let registration = registration_status(state, municipality, person).await?;
@@ -123,8 +132,8 @@ pub async fn issue(
         municipality: municipality.code.clone(),
         certificate: req.certificate,
         copies: req.copies,
-        fee_per_copy: offer.fee,
-        fee_total: offer.fee.saturating_mul(u32::from(req.copies)),
+        fee_per_copy: fee,
+        fee_total: fee.saturating_mul(u32::from(req.copies)),
         certificate_number: certificate_number.clone(),
         issue_date,
         document: describe(&pdf, defects),
@@ -139,7 +148,7 @@ pub async fn issue(
         request_hash: hash.clone(),
         certificate: req.certificate,
         copies: req.copies,
-        fee_per_copy: offer.fee,
+        fee_per_copy: fee,
         reception_time,
         business_date: rules::business_date(&reception_time, defects),
         operator_code: req.reception.operator_code.clone(),

@@ -70,10 +70,20 @@ pub async fn report(
 ) -> Result<IssuanceRecord, AppError> {
     let copies = report.copies;
     let store_cancellations = !state.defects().on(Defect::CancelIgnored);
+    let overwrite = state.defects().on(Defect::OutcomeOverwritten);
     let update = state
         .store()
         .update_copy_states(&municipality.code, issuance_id, move |states| {
-            apply(states, &copies, store_cancellations)
+            match apply(states, &copies, store_cancellations) {
+                // A conflict comes after every copy number was checked.
+                Err(AppError::OutcomeConflict(_)) if overwrite => {
+                    for c in &copies {
+                        states[usize::from(c.copy) - 1] = CopyState::from(c.outcome);
+                    }
+                    Ok(())
+                }
+                other => other,
+            }
         })
         .await?;
     match update {
