@@ -7,6 +7,7 @@
 //! candidate that speaks the open reference profile (`profile/`).
 //!
 //! # Layout
+//! - [`additions`]: 追加試験, `--added type:CODE|operator:CODE` and `fixtures/additions`.
 //! - [`run`]: the one engine entry point, called by `kofu run` and by the
 //!   `harness = false` test target.
 //! - [`candidate`]: how a candidate is reached (a URL, or the bundled reference server).
@@ -18,6 +19,7 @@
 //! - [`report`]: run directory, JUnit XML, Cucumber JSON, evidence, summary.
 //! - [`exit`]: documented exit codes.
 
+pub mod additions;
 pub mod applicability;
 pub mod candidate;
 pub mod checks;

@@ -68,6 +68,10 @@ struct RunArgs {
     /// Print every step to stderr as it runs.
     #[arg(long)]
     progress: bool,
+    /// 追加試験: run the regression subset for one addition, `type:CODE` (e.g.
+    /// type:fuhyo) or `operator:CODE` (e.g. operator:OP-C); see fixtures/additions.
+    #[arg(long, value_name = "type:CODE|operator:CODE")]
+    added: Option<kofu::additions::Addition>,
 }
 
 #[derive(clap::Args)]
@@ -253,6 +257,7 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         features: repo_dir("features", args.features),
         fixtures: repo_dir("fixtures", args.fixtures),
         progress: args.progress,
+        added: args.added,
     };
     eprintln!("kofu: running features from {}", options.features.display());
     let outcome = kofu::run(options).await?;

@@ -30,6 +30,9 @@ pub struct RunOptions {
     pub fixtures: PathBuf,
     /// Print step-by-step progress to stderr.
     pub progress: bool,
+    /// 追加試験: the addition whose regression subset runs (`--added`); `None` runs
+    /// everything, the 追加試験 with every bundled addition.
+    pub added: Option<crate::additions::Addition>,
 }
 
 impl RunOptions {
@@ -43,6 +46,7 @@ impl RunOptions {
             features: root.join("features"),
             fixtures: root.join("fixtures"),
             progress: false,
+            added: None,
         }
     }
 }
@@ -78,6 +82,9 @@ pub enum RunError {
     /// The tag expression is invalid.
     #[error("invalid tag expression `{0}`")]
     Tags(String),
+    /// `--added` names nothing the fixtures can test, or `fixtures/additions` is broken.
+    #[error("additions (--added) setup failed")]
+    Additions(#[from] crate::additions::AdditionsError),
     /// Writing the report failed.
     #[error("cannot write report to {path}")]
     Io {
@@ -105,6 +112,7 @@ pub async fn run(options: RunOptions) -> Result<RunOutcome, RunError> {
         .canonicalize()
         .unwrap_or_else(|_| options.fixtures.clone());
     let fixtures = Arc::new(kofu_fixtures::Fixtures::load(&fixtures_root)?);
+    let additions = crate::additions::Additions::load(&fixtures, options.added.clone())?;
     let tags = match &options.tags {
         Some(expr) => Some(
             expr.parse::<cucumber::gherkin::tagexpr::TagOperation>()
@@ -118,7 +126,9 @@ pub async fn run(options: RunOptions) -> Result<RunOutcome, RunError> {
     let scratch = run_dir.join("scratch");
     std::fs::create_dir_all(&scratch).map_err(io_err(&scratch))?;
 
-    let candidate = Candidate::launch(&options.candidate, &fixtures, &scratch).await?;
+    // The candidate is set up as before the operator additions: it has never seen them.
+    let candidate_fixtures = additions.candidate_fixtures(&fixtures);
+    let candidate = Candidate::launch(&options.candidate, &candidate_fixtures, &scratch).await?;
     probe(&candidate, &run_dir).await?;
 
     let url = candidate.url.clone();
@@ -127,6 +137,7 @@ pub async fn run(options: RunOptions) -> Result<RunOutcome, RunError> {
         candidate,
         run_dir: run_dir.clone(),
         center: Default::default(),
+        additions,
     });
     let results: Results = Arc::new(Mutex::new(Vec::new()));
     run_features(&options, ctx.clone(), tags, results.clone()).await?;
@@ -211,6 +222,7 @@ async fn run_features(
         .normalized();
 
     let claims = ctx.candidate.municipalities.clone();
+    let additions = ctx.additions.clone();
     let filter_results = results.clone();
     let filter = move |feature: &cucumber::gherkin::Feature,
                        rule: Option<&cucumber::gherkin::Rule>,
@@ -227,7 +239,12 @@ async fn run_features(
         {
             return false;
         }
-        let (verdict, message) = match crate::applicability::not_applicable(&all_tags, &claims) {
+        if additions.select(&all_tags) == crate::additions::Selection::Excluded {
+            return false;
+        }
+        let applicability = crate::applicability::not_applicable(&all_tags, &claims)
+            .map(|reason| reason.or_else(|| additions.not_applicable(&all_tags, &claims)));
+        let (verdict, message) = match applicability {
             Ok(None) => return true,
             Ok(Some(reason)) => (Verdict::Skipped, format!("not applicable: {reason}")),
             Err(broken) => (Verdict::Failed, format!("feature error: {broken}")),

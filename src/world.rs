@@ -24,6 +24,8 @@ pub struct RunContext {
     /// The in-process mock center with its test JPKI, started by the first scenario
     /// that needs it (see `steps::center`).
     pub center: tokio::sync::OnceCell<Arc<crate::steps::center::CenterRig>>,
+    /// 追加試験: the additions in play (`--added`, else every bundled one).
+    pub additions: crate::additions::Additions,
 }
 
 /// What the candidate answered to the last call.

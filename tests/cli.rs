@@ -240,3 +240,47 @@ fn the_first_readme_command_passes_from_the_repository_root() {
             .ends_with(" 0 failed, 0 skipped")
     );
 }
+
+#[test]
+fn added_runs_the_regression_subset_of_one_addition() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (added, phases) in [
+        ("type:fuhyo", ["additions", "issuance", "settlement"]),
+        ("operator:OP-C", ["additions", "issuance", "settlement"]),
+    ] {
+        let out = Command::new(KOFU)
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["run", "--added", added, "--report-dir"])
+            .arg(dir.path())
+            .output()
+            .expect("kofu run");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0), "{added}: {stdout}");
+        let last = stdout.lines().last().unwrap_or_default();
+        assert!(last.ends_with(" 0 failed, 0 skipped"), "{added}: {last}");
+        let ran: Vec<&str> = stdout
+            .lines()
+            .filter_map(|l| l.split_whitespace().next())
+            .filter(|w| {
+                [
+                    "additions",
+                    "connection",
+                    "issuance",
+                    "restrictions",
+                    "settlement",
+                ]
+                .contains(w)
+            })
+            .collect();
+        assert_eq!(ran, phases, "{added}: {stdout}");
+    }
+    let out = Command::new(KOFU)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .args(["run", "--added", "operator:OP-Z", "--report-dir"])
+        .arg(dir.path())
+        .output()
+        .expect("kofu run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("operator:OP-Z"), "{stderr}");
+}

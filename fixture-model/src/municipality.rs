@@ -27,6 +27,24 @@ pub struct Municipality {
     pub restrictions: Restrictions,
     /// Offered certificate types, in menu order.
     pub certificates: Vec<CertificateOffer>,
+    /// 清算: settlement figures, where a profile states them (the 追加試験 profiles under
+    /// `fixtures/additions/`). Optional: absent from the bundled profiles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub settlement: Option<Settlement>,
+}
+
+/// 清算 figures of a municipality: what it pays, independent of any one transaction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settlement {
+    /// 運営負担金: the annual contribution to J-LIS for running the service, yen per
+    /// 年度; not charged per transaction.
+    pub annual_operating_contribution: u64,
+    /// 委託手数料 per printed copy before consumption tax, yen, as contracted with every
+    /// store operator.
+    pub commission_per_copy_excluding_tax: u32,
+    /// 事業者コード of the store operators whose terminals issue for the municipality.
+    pub operators: Vec<String>,
 }
 
 /// 利用者制限 the municipality claims to enforce.

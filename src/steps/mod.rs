@@ -1,6 +1,7 @@
 //! Step definitions, one module per domain concept. Step texts are Japanese, as the
 //! vendors' QA staff read them; no step text is defined twice.
 
+pub mod additions;
 pub mod center;
 pub mod connection;
 pub mod issuance;
