@@ -86,6 +86,20 @@ pub struct KofuWorld {
     pub kept_answers: Vec<(String, RawResponse)>,
     /// The kiosk session through the mock center (`steps::center`).
     pub kiosk: crate::terminal::kiosk::KioskState,
+    /// The resident's session at the terminal, as a state machine (`steps::kiosk`).
+    pub session: Option<crate::terminal::session::KioskSession>,
+    /// The last action the terminal refused.
+    pub session_error: Option<crate::terminal::session::SessionError>,
+    /// The terminal's printer, with the faults the scenario scripted.
+    pub printer: crate::terminal::printer::Printer,
+    /// The sales journal of the scenario's terminals.
+    pub journal: Arc<crate::terminal::journal::Journal>,
+    /// 実店舗試験: the business date and the seed of the day's plan.
+    pub store_day_plan: Option<(chrono::NaiveDate, u64)>,
+    /// 実店舗試験: what the day came to.
+    pub store_day: Option<crate::terminal::store_day::DayTally>,
+    /// The last three-way reconciliation.
+    pub reconciliation: Option<crate::checks::settlement::Reconciliation>,
 }
 
 impl KofuWorld {

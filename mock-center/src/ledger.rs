@@ -136,6 +136,10 @@ impl Ledger {
     }
 
     fn init(db: Connection) -> Result<Self, LedgerError> {
+        // WAL with NORMAL sync: a committed transaction survives a crash of the center
+        // process, and a busy store-trial day does not wait on an fsync per write.
+        let _mode: String = db.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        db.execute_batch("PRAGMA synchronous = NORMAL;")?;
         db.execute_batch(SCHEMA)?;
         Ok(Self { db })
     }
@@ -269,6 +273,49 @@ impl Ledger {
         Ok(rows)
     }
 
+    /// Every transaction whose JST business date lies in `from..=to`, oldest first, with
+    /// the outcome of each copy as the terminal reported it.
+    pub fn transactions(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<LedgerTransaction>, LedgerError> {
+        let mut stmt = self.db.prepare(
+            "SELECT request_id, municipality, operator_code, store_id, terminal_id, certificate,
+                    copies, reception_time, business_date, state, issuance_id, fee_per_copy
+             FROM transactions WHERE business_date BETWEEN ?1 AND ?2
+             ORDER BY reception_time, request_id",
+        )?;
+        let mut rows = stmt
+            .query_map(params![from.to_string(), to.to_string()], |r| {
+                Ok(LedgerTransaction {
+                    request_id: r.get(0)?,
+                    municipality: r.get(1)?,
+                    operator_code: r.get(2)?,
+                    store_id: r.get(3)?,
+                    terminal_id: r.get(4)?,
+                    certificate: r.get(5)?,
+                    copies: r.get(6)?,
+                    reception_time: r.get(7)?,
+                    business_date: r.get(8)?,
+                    state: r.get(9)?,
+                    issuance_id: r.get(10)?,
+                    fee_per_copy: r.get(11)?,
+                    outcomes: Vec::new(),
+                })
+            })?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut copies = self
+            .db
+            .prepare("SELECT outcome FROM copies WHERE request_id = ?1 ORDER BY copy")?;
+        for row in &mut rows {
+            row.outcomes = copies
+                .query_map(params![row.request_id], |r| r.get(0))?
+                .collect::<Result<Vec<String>, _>>()?;
+        }
+        Ok(rows)
+    }
+
     /// Confirmed copies per (municipality, operator, business date, certificate, fee).
     fn confirmed(&self) -> Result<Vec<ConfirmedRow>, LedgerError> {
         let mut stmt = self.db.prepare(
@@ -311,32 +358,17 @@ impl Ledger {
                     row.operator.clone(),
                     key_period.clone(),
                 ))
-                .or_insert_with(|| Statement {
-                    municipality: row.municipality.clone(),
-                    operator_code: row.operator.clone(),
-                    period: key_period,
-                    copies_by_type: BTreeMap::new(),
-                    copies: 0,
-                    fee_total: 0,
-                    commission_total: 0,
-                    net: 0,
-                });
+                .or_insert_with(|| Statement::open(&row.municipality, &row.operator, &key_period));
             let copies = u64::try_from(row.copies).unwrap_or(0);
-            *st.copies_by_type
-                .entry(row.certificate.clone())
-                .or_default() += copies;
-            st.copies += copies;
-            st.fee_total += copies * u64::from(row.fee_per_copy);
+            st.add(
+                &row.certificate,
+                copies,
+                copies * u64::from(row.fee_per_copy),
+            );
         }
         let mut out = Vec::with_capacity(grouped.len());
         for (_, mut st) in grouped {
-            st.commission_total = operators
-                .iter()
-                .find(|o| o.code == st.operator_code)
-                .map(|o| commission(&o.commission, st.copies))
-                .unwrap_or(0);
-            st.net = i64::try_from(st.fee_total).unwrap_or(i64::MAX)
-                - i64::try_from(st.commission_total).unwrap_or(i64::MAX);
+            st.close(operators);
             out.push(st);
         }
         Ok(out)
@@ -350,6 +382,37 @@ struct ConfirmedRow {
     certificate: String,
     fee_per_copy: u32,
     copies: i64,
+}
+
+/// One transaction of the ledger, as reconciliation reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LedgerTransaction {
+    /// The center's request id.
+    pub request_id: String,
+    /// Routed municipality.
+    pub municipality: String,
+    /// 事業者コード.
+    pub operator_code: String,
+    /// Store id.
+    pub store_id: String,
+    /// Terminal id.
+    pub terminal_id: String,
+    /// Certificate type code.
+    pub certificate: String,
+    /// Copies issued (or requested, when never issued).
+    pub copies: u8,
+    /// Reception time, RFC 3339.
+    pub reception_time: String,
+    /// JST business date, `YYYY-MM-DD`.
+    pub business_date: String,
+    /// [`TxState::word`].
+    pub state: String,
+    /// The candidate's issuance id, once issued.
+    pub issuance_id: Option<String>,
+    /// 交付手数料 per copy as the candidate issued it.
+    pub fee_per_copy: u32,
+    /// Outcome of each copy, copy 1 first: `pending`, `confirmed` or `cancelled`.
+    pub outcomes: Vec<String>,
 }
 
 /// Statement period.
@@ -380,6 +443,43 @@ pub struct Statement {
     pub commission_total: u64,
     /// `fee_total - commission_total`.
     pub net: i64,
+}
+
+impl Statement {
+    /// An empty statement.
+    pub fn open(municipality: &str, operator_code: &str, period: &str) -> Self {
+        Self {
+            municipality: municipality.to_owned(),
+            operator_code: operator_code.to_owned(),
+            period: period.to_owned(),
+            copies_by_type: BTreeMap::new(),
+            copies: 0,
+            fee_total: 0,
+            commission_total: 0,
+            net: 0,
+        }
+    }
+
+    /// Add confirmed copies of a type and their 交付手数料.
+    pub fn add(&mut self, certificate: &str, copies: u64, fee: u64) {
+        *self
+            .copies_by_type
+            .entry(certificate.to_owned())
+            .or_default() += copies;
+        self.copies += copies;
+        self.fee_total += fee;
+    }
+
+    /// Compute the commission under the operator's contract (none for an operator
+    /// without one) and the net.
+    pub fn close(&mut self, operators: &[Operator]) {
+        self.commission_total = operators
+            .iter()
+            .find(|o| o.code == self.operator_code)
+            .map_or(0, |o| commission(&o.commission, self.copies));
+        self.net = i64::try_from(self.fee_total).unwrap_or(i64::MAX)
+            - i64::try_from(self.commission_total).unwrap_or(i64::MAX);
+    }
 }
 
 /// Round `numerator / denominator` (non-negative) to whole yen.

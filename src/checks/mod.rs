@@ -6,6 +6,7 @@
 pub mod era;
 pub mod expected;
 pub mod pdf;
+pub mod settlement;
 pub mod snapshot;
 
 use std::fmt::Debug;

@@ -32,7 +32,7 @@ impl std::fmt::Debug for CenterRig {
     }
 }
 
-async fn rig(world: &KofuWorld) -> Arc<CenterRig> {
+pub(crate) async fn rig(world: &KofuWorld) -> Arc<CenterRig> {
     let ctx = world.ctx().clone();
     let result = ctx
         .center

@@ -10,7 +10,7 @@ use kofu_mock_center::client::Reply;
 
 use super::keep;
 use crate::checks::expected::Printed;
-use crate::checks::{self, expect_eq, fail, fail_diff, pdf, snapshot};
+use crate::checks::{self, expect_eq, fail, pdf, snapshot};
 use crate::world::KofuWorld;
 
 #[given(expr = "証明書 {string} を選ぶ")]
@@ -591,55 +591,5 @@ fn snapshot_matches(world: &mut KofuWorld) {
         req.reception.reception_time.to_rfc3339()
     );
     let body = snapshot::render(&issuance, &req.options, &text);
-    match snapshot::check(
-        &location,
-        &description,
-        &body,
-        ctx.candidate.may_record_snapshots(),
-    ) {
-        Ok(snapshot::Outcome::Matched) => {}
-        Ok(snapshot::Outcome::Recorded(pending)) => {
-            let note = format!(
-                "note: no snapshot yet for candidate `{}`: recorded {} for review \
-                 (`cargo insta review`, or rename it to .snap to accept)",
-                location.key,
-                pending.display()
-            );
-            eprintln!("{note}");
-            if std::fs::create_dir_all(&world.evidence_dir).is_ok() {
-                let _ = std::fs::write(world.evidence_dir.join("snapshot-note.txt"), note);
-            }
-        }
-        Err(m) => {
-            let lines = |s: &str| s.lines().map(str::to_owned).collect::<Vec<_>>();
-            let how = match &m.pending {
-                Some(p) => format!("new snapshot for review: {}", p.display()),
-                None if !ctx.candidate.may_record_snapshots() => {
-                    "a defect is switched on: nothing recorded".to_owned()
-                }
-                None if location.key == snapshot::REFERENCE => "re-record: INSTA_UPDATE=always cargo test -p kofu --test suite, then review the diff and commit".to_owned(),
-                None => "no file was written".to_owned(),
-            };
-            match &m.committed {
-                Some(committed) => fail_diff(
-                    &format!(
-                        "snapshot: 記載事項 and document text must match the reviewed snapshot {} ({how})",
-                        m.file.display()
-                    ),
-                    &lines(committed),
-                    &lines(&m.actual),
-                    &world.evidence_dir,
-                ),
-                None => fail(
-                    &format!(
-                        "snapshot: no reviewed snapshot {} for candidate `{}` ({how})",
-                        m.file.display(),
-                        location.key
-                    ),
-                    format!("actual:\n{}", m.actual),
-                    &world.evidence_dir,
-                ),
-            }
-        }
-    }
+    super::compare_snapshot(world, &location, &description, &body);
 }

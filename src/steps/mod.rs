@@ -5,14 +5,18 @@ pub mod additions;
 pub mod center;
 pub mod connection;
 pub mod issuance;
+pub mod kiosk;
 pub mod menu;
 pub mod outcome;
 pub mod reception;
 pub mod registration;
 pub mod settlement;
+pub mod store_day;
 
 use kofu_mock_center::client::Reply;
 
+use crate::checks::snapshot;
+use crate::checks::{fail, fail_diff};
 use crate::world::{KofuWorld, LastAnswer};
 
 /// Record a typed reply as the last answer and return its value when it is a success.
@@ -58,5 +62,67 @@ pub fn scope_named(name: &str) -> kofu_profile::Scope {
         "世帯全員" => kofu_profile::Scope::Household,
         "世帯の一部" => kofu_profile::Scope::Members,
         other => panic!("unknown 交付範囲 `{other}` (本人のみ, 世帯全員, 世帯の一部)"),
+    }
+}
+
+/// Compare `body` with the candidate's reviewed snapshot at `location`; a first run of a
+/// vendor's candidate records it for review, a mismatch fails the step with a diff.
+pub fn compare_snapshot(
+    world: &KofuWorld,
+    location: &snapshot::Location,
+    description: &str,
+    body: &str,
+) {
+    let ctx = world.ctx().clone();
+    match snapshot::check(
+        location,
+        description,
+        body,
+        ctx.candidate.may_record_snapshots(),
+    ) {
+        Ok(snapshot::Outcome::Matched) => {}
+        Ok(snapshot::Outcome::Recorded(pending)) => {
+            let note = format!(
+                "note: no snapshot yet for candidate `{}`: recorded {} for review \
+                 (`cargo insta review`, or rename it to .snap to accept)",
+                location.key,
+                pending.display()
+            );
+            eprintln!("{note}");
+            if std::fs::create_dir_all(&world.evidence_dir).is_ok() {
+                let _ = std::fs::write(world.evidence_dir.join("snapshot-note.txt"), note);
+            }
+        }
+        Err(m) => {
+            let lines = |s: &str| s.lines().map(str::to_owned).collect::<Vec<_>>();
+            let how = match &m.pending {
+                Some(p) => format!("new snapshot for review: {}", p.display()),
+                None if !ctx.candidate.may_record_snapshots() => {
+                    "a defect is switched on: nothing recorded".to_owned()
+                }
+                None if location.key == snapshot::REFERENCE => "re-record: INSTA_UPDATE=always cargo test -p kofu --test suite, then review the diff and commit".to_owned(),
+                None => "no file was written".to_owned(),
+            };
+            match &m.committed {
+                Some(committed) => fail_diff(
+                    &format!(
+                        "snapshot: {description} must match the reviewed snapshot {} ({how})",
+                        m.file.display()
+                    ),
+                    &lines(committed),
+                    &lines(&m.actual),
+                    &world.evidence_dir,
+                ),
+                None => fail(
+                    &format!(
+                        "snapshot: no reviewed snapshot {} for candidate `{}` ({how})",
+                        m.file.display(),
+                        location.key
+                    ),
+                    format!("actual:\n{}", m.actual),
+                    &world.evidence_dir,
+                ),
+            }
+        }
     }
 }

@@ -1,8 +1,14 @@
 //! The mock store terminal (キオスク端末): which operator, store and terminal a request
 //! comes from, and the requests the center builds from the resident's choices.
-//! The kiosk session through the mock center (card, PIN, menus, printing) is in [`kiosk`].
+//! The center's terminal API is spoken by [`kiosk`]; the resident's session as a state
+//! machine (card, PIN, menu, fee, payment, printing) is [`session`]; the printer with its
+//! faults is [`printer`]; the sales journal (売上ジャーナル) is [`journal`].
 
+pub mod journal;
 pub mod kiosk;
+pub mod printer;
+pub mod session;
+pub mod store_day;
 
 use kofu_profile::issuance::IssuanceRequest;
 use kofu_profile::{CertificateType, IssuanceOptions, Reception};

@@ -25,7 +25,7 @@ use base64::Engine as _;
 use chrono::{DateTime, FixedOffset};
 use kofu_fixtures::Fixtures;
 use kofu_profile::menu::{Menu, MenuRequest};
-use kofu_profile::outcome::{CopyState, OutcomeReport};
+use kofu_profile::outcome::OutcomeReport;
 use kofu_profile::{ErrorCode, Reception};
 use uuid::Uuid;
 
@@ -664,6 +664,13 @@ impl CenterState {
             .candidates
             .get(tx.candidate)
             .ok_or_else(|| CenterError::unavailable("candidate-unavailable"))?;
+        // The ledger keeps what the terminal saw its printer do, whatever the candidate
+        // answers: that is the center's own account for settlement.
+        let printed: Vec<_> = report.copies.iter().map(|c| (c.copy, c.outcome)).collect();
+        Self::log_ledger(
+            self.ledger()
+                .outcomes(&transaction.to_string(), now, &printed),
+        );
         let body = OutcomeReport {
             reported_at: now,
             copies: report.copies,
@@ -672,30 +679,7 @@ impl CenterState {
             .report_outcome(&tx.municipality, &tx.issuance_id, &body)
             .await
         {
-            Ok(Reply::Ok { value, .. }) => {
-                let outcomes: Vec<_> = value
-                    .copy_states
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, s)| {
-                        let copy = u8::try_from(i + 1).ok()?;
-                        match s {
-                            CopyState::Confirmed => {
-                                Some((copy, kofu_profile::outcome::Outcome::Confirmed))
-                            }
-                            CopyState::Cancelled => {
-                                Some((copy, kofu_profile::outcome::Outcome::Cancelled))
-                            }
-                            CopyState::Pending => None,
-                        }
-                    })
-                    .collect();
-                Self::log_ledger(
-                    self.ledger()
-                        .outcomes(&transaction.to_string(), now, &outcomes),
-                );
-                Ok(value)
-            }
+            Ok(Reply::Ok { value, .. }) => Ok(value),
             Ok(Reply::Refused { status, error, .. }) => {
                 Err(CenterError::refused(status, error.code))
             }
@@ -715,6 +699,15 @@ impl CenterState {
     pub fn statements(&self, period: Period) -> Result<Vec<crate::ledger::Statement>, LedgerError> {
         self.ledger()
             .statements(&self.inner.config.fixtures.operators, period)
+    }
+
+    /// The ledger's transactions of the JST business dates `from..=to`.
+    pub fn transactions(
+        &self,
+        from: chrono::NaiveDate,
+        to: chrono::NaiveDate,
+    ) -> Result<Vec<crate::ledger::LedgerTransaction>, LedgerError> {
+        self.ledger().transactions(from, to)
     }
 
     /// State history of a transaction in the ledger.

@@ -1,0 +1,484 @@
+//! 三者照合: settlement reconciled three ways, to the yen. The terminal's sales journal,
+//! the center's ledger and the candidate's issuance records are each turned into the
+//! same accounts, per transaction and per statement (municipality × operator × business
+//! day, and month), and compared with what the settlement rules say they must be:
+//! the copies the printer actually printed (the journal's count), the municipality
+//! profile's 交付手数料 table, and each operator's 委託手数料 contract.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use chrono::NaiveDate;
+use kofu_fixtures::Fixtures;
+use kofu_mock_center::ledger::{LedgerTransaction, Statement};
+use kofu_profile::CertificateType;
+use kofu_profile::outcome::CopyState;
+use kofu_profile::records::IssuanceRecord;
+use serde::Serialize;
+
+use crate::terminal::journal::JournalEntry;
+
+/// One transaction as one ledger accounts for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Account {
+    /// Issuing municipality.
+    pub municipality: String,
+    /// 事業者コード.
+    pub operator_code: String,
+    /// JST business date.
+    pub business_date: NaiveDate,
+    /// Certificate type code.
+    pub certificate: String,
+    /// Copies issued.
+    pub copies: u8,
+    /// Copies 確定.
+    pub confirmed: u8,
+    /// Copies 取消.
+    pub cancelled: u8,
+    /// 交付手数料 per copy.
+    pub fee_per_copy: u32,
+    /// 交付手数料 of the transaction as this ledger states it: the journal's sales
+    /// (paid - refunded), the center's confirmed copies at the issued fee, the
+    /// candidate's `fee_confirmed`.
+    pub fee: u64,
+}
+
+/// The accounts of one ledger, by transaction (request) id.
+pub type Accounts = BTreeMap<String, Account>;
+
+/// The journal's accounts: what the terminals printed and took money for.
+pub fn from_journal(entries: &[JournalEntry]) -> Accounts {
+    entries
+        .iter()
+        .map(|e| {
+            (
+                e.transaction_id.to_string(),
+                Account {
+                    municipality: e.municipality.clone(),
+                    operator_code: e.operator_code.clone(),
+                    business_date: e.business_date,
+                    certificate: e.certificate.clone(),
+                    copies: e.copies,
+                    confirmed: e.printed,
+                    cancelled: e.cancelled(),
+                    fee_per_copy: e.fee_per_copy,
+                    fee: u64::from(e.sales()),
+                },
+            )
+        })
+        .collect()
+}
+
+/// The center ledger's accounts: transactions the candidate issued.
+pub fn from_ledger(transactions: &[LedgerTransaction]) -> Accounts {
+    transactions
+        .iter()
+        .filter(|t| t.issuance_id.is_some())
+        .map(|t| {
+            let count = |word: &str| {
+                u8::try_from(t.outcomes.iter().filter(|o| *o == word).count()).unwrap_or(u8::MAX)
+            };
+            (
+                t.request_id.clone(),
+                Account {
+                    municipality: t.municipality.clone(),
+                    operator_code: t.operator_code.clone(),
+                    business_date: t.business_date.parse().unwrap_or_default(),
+                    certificate: t.certificate.clone(),
+                    copies: t.copies,
+                    confirmed: count("confirmed"),
+                    cancelled: count("cancelled"),
+                    fee_per_copy: t.fee_per_copy,
+                    fee: u64::from(count("confirmed")) * u64::from(t.fee_per_copy),
+                },
+            )
+        })
+        .collect()
+}
+
+/// The candidate's accounts, from its issuance records. The confirmed count is read
+/// from the copy states; the record's own totals are checked against them separately.
+pub fn from_records(records: &[IssuanceRecord]) -> (Accounts, Vec<Difference>) {
+    let mut accounts = Accounts::new();
+    let mut differences = Vec::new();
+    for r in records {
+        let id = r.request_id.to_string();
+        let confirmed = r
+            .copy_states
+            .iter()
+            .filter(|s| **s == CopyState::Confirmed)
+            .count();
+        let confirmed = u8::try_from(confirmed).unwrap_or(u8::MAX);
+        let cancelled = r
+            .copy_states
+            .iter()
+            .filter(|s| **s == CopyState::Cancelled)
+            .count();
+        let cancelled = u8::try_from(cancelled).unwrap_or(u8::MAX);
+        if r.confirmed_copies != confirmed
+            || u64::from(r.fee_confirmed) != u64::from(confirmed) * u64::from(r.fee_per_copy)
+        {
+            differences.push(Difference::single(
+                &id,
+                "candidate record totals (confirmed_copies, fee_confirmed) vs its copy states",
+                format!(
+                    "{confirmed} copies, {} yen",
+                    u64::from(confirmed) * u64::from(r.fee_per_copy)
+                ),
+                format!("{} copies, {} yen", r.confirmed_copies, r.fee_confirmed),
+            ));
+        }
+        if accounts.contains_key(&id) {
+            differences.push(Difference::single(
+                &id,
+                "records per request id",
+                "1".to_owned(),
+                "more than 1".to_owned(),
+            ));
+        }
+        accounts.insert(
+            id,
+            Account {
+                municipality: String::new(),
+                operator_code: r.operator_code.clone(),
+                business_date: r.business_date,
+                certificate: r.certificate.code().to_owned(),
+                copies: r.copies,
+                confirmed,
+                cancelled,
+                fee_per_copy: r.fee_per_copy,
+                fee: u64::from(r.fee_confirmed),
+            },
+        );
+    }
+    (accounts, differences)
+}
+
+/// One disagreement: what the rules expect and what each ledger says.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    /// A transaction id, or a statement `municipality/operator/period`.
+    pub subject: String,
+    /// What is compared.
+    pub field: String,
+    /// What the settlement rules say.
+    pub expected: String,
+    /// Sales journal (売上ジャーナル).
+    pub journal: String,
+    /// Center ledger.
+    pub center: String,
+    /// Candidate's records.
+    pub candidate: String,
+}
+
+impl Difference {
+    fn single(subject: &str, field: &str, expected: String, candidate: String) -> Self {
+        Self {
+            subject: subject.to_owned(),
+            field: field.to_owned(),
+            expected,
+            journal: "-".to_owned(),
+            center: "-".to_owned(),
+            candidate,
+        }
+    }
+}
+
+/// The result of a reconciliation.
+#[derive(Debug, Clone, Serialize)]
+pub struct Reconciliation {
+    /// Transactions looked at (union of the three ledgers).
+    pub transactions: usize,
+    /// Confirmed copies by the journal.
+    pub confirmed_copies: u64,
+    /// The closing statements per business day, as the rules compute them.
+    pub day_statements: Vec<Statement>,
+    /// The closing statements per month.
+    pub month_statements: Vec<Statement>,
+    /// Every disagreement.
+    pub differences: Vec<Difference>,
+}
+
+/// The three ledgers of a scope.
+#[derive(Debug, Clone, Default)]
+pub struct Ledgers {
+    /// Terminal journal.
+    pub journal: Accounts,
+    /// Center ledger.
+    pub center: Accounts,
+    /// Candidate records.
+    pub candidate: Accounts,
+    /// Differences found while reading the candidate's records.
+    pub record_differences: Vec<Difference>,
+}
+
+fn show<T: std::fmt::Display>(v: Option<T>) -> String {
+    v.map_or_else(|| "missing".to_owned(), |v| v.to_string())
+}
+
+/// The 交付手数料 of `certificate` in `municipality`'s profile.
+fn table_fee(fixtures: &Fixtures, municipality: &str, certificate: &str) -> Option<u32> {
+    let t = CertificateType::from_code(certificate)?;
+    fixtures
+        .municipalities
+        .iter()
+        .find(|m| m.code == municipality)?
+        .offer(t)
+        .map(|o| o.fee)
+}
+
+/// Reconcile the three ledgers against the settlement rules of `fixtures`.
+pub fn reconcile(fixtures: &Fixtures, ledgers: &Ledgers) -> Reconciliation {
+    let mut differences = ledgers.record_differences.clone();
+    let ids: BTreeSet<&String> = ledgers
+        .journal
+        .keys()
+        .chain(ledgers.center.keys())
+        .chain(ledgers.candidate.keys())
+        .collect();
+    // Expected accounts: the journal's printed copies, at the fee table's price. A
+    // transaction the journal does not know is expected to have no confirmed copy.
+    let mut expected = Accounts::new();
+    for id in &ids {
+        let j = ledgers.journal.get(*id);
+        let c = ledgers.center.get(*id);
+        let k = ledgers.candidate.get(*id);
+        let Some(base) = j.or(c).or(k) else { continue };
+        let municipality = j.or(c).map_or(String::new(), |a| a.municipality.clone());
+        let fee = table_fee(fixtures, &municipality, &base.certificate);
+        let mut row = |field: &str, expected: String, get: &dyn Fn(&Account) -> String| {
+            let values = [j, c, k].map(|a| a.map_or_else(|| "missing".to_owned(), get));
+            if values.iter().any(|v| *v != expected) {
+                let [journal, center, candidate] = values;
+                differences.push(Difference {
+                    subject: (*id).clone(),
+                    field: field.to_owned(),
+                    expected: expected.clone(),
+                    journal,
+                    center,
+                    candidate,
+                });
+            }
+        };
+        let printed = j.map_or(0, |a| a.confirmed);
+        row("certificate", base.certificate.clone(), &|a: &Account| {
+            a.certificate.clone()
+        });
+        row(
+            "business date (JST)",
+            base.business_date.to_string(),
+            &|a| a.business_date.to_string(),
+        );
+        row("operator", base.operator_code.clone(), &|a| {
+            a.operator_code.clone()
+        });
+        row("confirmed copies (確定)", printed.to_string(), &|a| {
+            a.confirmed.to_string()
+        });
+        let not_printed = j.map_or(0, |a| a.cancelled);
+        row("cancelled copies (取消)", not_printed.to_string(), &|a| {
+            a.cancelled.to_string()
+        });
+        row("交付手数料 per copy (fee table)", show(fee), &|a| {
+            a.fee_per_copy.to_string()
+        });
+        row(
+            "交付手数料 of confirmed copies",
+            show(fee.map(|f| u64::from(f) * u64::from(printed))),
+            &|a| a.fee.to_string(),
+        );
+        expected.insert(
+            (*id).clone(),
+            Account {
+                municipality,
+                confirmed: printed,
+                cancelled: not_printed,
+                fee_per_copy: fee.unwrap_or(0),
+                fee: u64::from(fee.unwrap_or(0)) * u64::from(printed),
+                ..base.clone()
+            },
+        );
+    }
+    // Statements: the same grouping over each ledger, compared field by field.
+    let mut day_statements = Vec::new();
+    let mut month_statements = Vec::new();
+    for (period, out) in [
+        (Period::Day, &mut day_statements),
+        (Period::Month, &mut month_statements),
+    ] {
+        let want = statements(fixtures, &expected, &expected, period);
+        let journal = statements(fixtures, &ledgers.journal, &expected, period);
+        let center = statements(fixtures, &ledgers.center, &expected, period);
+        let candidate = statements(fixtures, &ledgers.candidate, &expected, period);
+        let keys: BTreeSet<_> = want
+            .keys()
+            .chain(journal.keys())
+            .chain(center.keys())
+            .chain(candidate.keys())
+            .cloned()
+            .collect();
+        for key in keys {
+            let subject = format!("statement {}/{}/{}", key.0, key.1, key.2);
+            let fields: [(&str, StatementField); 5] = [
+                ("copies by type", |s| format!("{:?}", s.copies_by_type)),
+                ("copies", |s| s.copies.to_string()),
+                ("交付手数料 total", |s| s.fee_total.to_string()),
+                ("委託手数料 total", |s| s.commission_total.to_string()),
+                ("net", |s| s.net.to_string()),
+            ];
+            for (field, get) in fields {
+                let v = |m: &BTreeMap<_, Statement>| m.get(&key).map_or("none".to_owned(), get);
+                let (e, j, c, k) = (v(&want), v(&journal), v(&center), v(&candidate));
+                if j != e || c != e || k != e {
+                    differences.push(Difference {
+                        subject: subject.clone(),
+                        field: field.to_owned(),
+                        expected: e,
+                        journal: j,
+                        center: c,
+                        candidate: k,
+                    });
+                }
+            }
+        }
+        out.extend(want.into_values());
+    }
+    Reconciliation {
+        transactions: ids.len(),
+        confirmed_copies: ledgers
+            .journal
+            .values()
+            .map(|a| u64::from(a.confirmed))
+            .sum(),
+        day_statements,
+        month_statements,
+        differences,
+    }
+}
+
+/// Reads one field of a statement for comparison.
+type StatementField = fn(&Statement) -> String;
+
+#[derive(Clone, Copy)]
+enum Period {
+    Day,
+    Month,
+}
+
+/// Statements of `accounts`; the municipality of a transaction comes from `routing`
+/// (the candidate's records do not carry it).
+fn statements(
+    fixtures: &Fixtures,
+    accounts: &Accounts,
+    routing: &Accounts,
+    period: Period,
+) -> BTreeMap<(String, String, String), Statement> {
+    let mut out: BTreeMap<(String, String, String), Statement> = BTreeMap::new();
+    for (id, a) in accounts {
+        if a.confirmed == 0 && a.fee == 0 {
+            continue;
+        }
+        let municipality = if a.municipality.is_empty() {
+            routing
+                .get(id)
+                .map_or_else(String::new, |r| r.municipality.clone())
+        } else {
+            a.municipality.clone()
+        };
+        let day = a.business_date.to_string();
+        let key_period = match period {
+            Period::Day => day,
+            Period::Month => day.get(..7).unwrap_or_default().to_owned(),
+        };
+        let st = out
+            .entry((
+                municipality.clone(),
+                a.operator_code.clone(),
+                key_period.clone(),
+            ))
+            .or_insert_with(|| Statement::open(&municipality, &a.operator_code, &key_period));
+        st.add(&a.certificate, u64::from(a.confirmed), a.fee);
+    }
+    for st in out.values_mut() {
+        st.close(&fixtures.operators);
+    }
+    out
+}
+
+/// Errors writing the settlement report.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// A file could not be written.
+    #[error("cannot write {path}")]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// Rendering failed.
+    #[error("cannot render the settlement report")]
+    Render(#[from] kofu_mock_center::ledger::LedgerError),
+    /// CSV rendering failed.
+    #[error("cannot render the journal")]
+    Csv(#[from] csv::Error),
+}
+
+/// Write the closing statements (CSV and JSON, per day and per month), the journal and
+/// the difference report into `dir`.
+pub fn write_report(
+    dir: &Path,
+    reconciliation: &Reconciliation,
+    journal: &[JournalEntry],
+) -> Result<(), ReportError> {
+    use kofu_mock_center::ledger::{statements_csv, statements_json};
+    std::fs::create_dir_all(dir).map_err(|source| ReportError::Io {
+        path: dir.to_owned(),
+        source,
+    })?;
+    let differences = serde_json::to_string_pretty(&reconciliation.differences).unwrap_or_default();
+    let files = [
+        (
+            "statements-day.csv",
+            statements_csv(&reconciliation.day_statements)?,
+        ),
+        (
+            "statements-day.json",
+            statements_json(&reconciliation.day_statements)?,
+        ),
+        (
+            "statements-month.csv",
+            statements_csv(&reconciliation.month_statements)?,
+        ),
+        (
+            "statements-month.json",
+            statements_json(&reconciliation.month_statements)?,
+        ),
+        ("journal.csv", crate::terminal::journal::to_csv(journal)?),
+        ("differences.json", differences),
+    ];
+    for (name, body) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, body).map_err(|source| ReportError::Io { path, source })?;
+    }
+    Ok(())
+}
+
+/// The differences as a table for a failure message (at most `limit` lines).
+pub fn render_differences(differences: &[Difference], limit: usize) -> String {
+    let mut out = String::new();
+    for d in differences.iter().take(limit) {
+        out.push_str(&format!(
+            "- {} · {}: expected {} | journal {} | center {} | candidate {}\n",
+            d.subject, d.field, d.expected, d.journal, d.center, d.candidate
+        ));
+    }
+    if differences.len() > limit {
+        out.push_str(&format!("… and {} more\n", differences.len() - limit));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;

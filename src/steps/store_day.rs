@@ -1,0 +1,231 @@
+//! 実店舗試験 steps: a seeded business day across every operator's terminals, run
+//! concurrently through the mock center, then closed: statements reconciled three ways
+//! to the yen, written to `reports/<run-id>/settlement/`, and compared with the
+//! reviewed snapshot of the day.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use cucumber::{given, then, when};
+use serde::Serialize;
+
+use super::center::rig;
+use super::kiosk::{expect_reconciled, gather_ledgers};
+use crate::checks::settlement;
+use crate::checks::{expect_eq, fail, snapshot};
+use crate::terminal::store_day::{self, DayTally};
+use crate::world::KofuWorld;
+
+fn tally(world: &KofuWorld) -> DayTally {
+    match &world.store_day {
+        Some(t) => t.clone(),
+        None => fail(
+            "store trial: the day has not been run",
+            "run the day first (…来店を同時に受け付ける)",
+            &world.evidence_dir,
+        ),
+    }
+}
+
+#[given(expr = "実店舗試験の営業日は {string}、乱数の種は {int} である")]
+fn day(world: &mut KofuWorld, date: String, seed: u64) {
+    let date = date
+        .parse()
+        .unwrap_or_else(|_| panic!("business date `{date}` is not YYYY-MM-DD"));
+    world.store_day_plan = Some((date, seed));
+}
+
+#[when(expr = "すべての事業者の全端末で1台あたり {int} 人の来店を同時に受け付ける")]
+async fn run_day(world: &mut KofuWorld, per_terminal: usize) {
+    let Some((date, seed)) = world.store_day_plan else {
+        fail(
+            "store trial: no business date and seed",
+            "set them first (実店舗試験の営業日は …)",
+            &world.evidence_dir,
+        );
+    };
+    let rig = rig(world).await;
+    let fixtures = world.ctx().fixtures.clone();
+    // The day's own cards: PIN typos here never lock a card another scenario uses.
+    let jpki = match kofu_mock_center::jpki::TestJpki::generate(&fixtures) {
+        Ok(j) => j,
+        Err(e) => panic!("the test JPKI failed: {}", super::error_chain(&e)),
+    };
+    let plan = store_day::plan(&fixtures, date, seed, per_terminal);
+    let journal = world.journal.clone();
+    let result = store_day::run(&plan, &rig.kiosk, &jpki, &fixtures, &journal).await;
+    tracing::info!(
+        visits = result.visits,
+        issued = result.issued,
+        "store trial day done"
+    );
+    world.store_day = Some(result);
+}
+
+#[then(expr = "{int} 件以上の交付があり、{int} 社以上の事業者の端末が使われる")]
+fn volume(world: &mut KofuWorld, issued: usize, operators: usize) {
+    let t = tally(world);
+    if t.issued < issued || t.issued_by_operator.len() < operators {
+        fail(
+            &format!(
+                "store trial: at least {issued} issuances across at least {operators} operators"
+            ),
+            format!(
+                "{} issuances of {} visits; by operator {:?}; refused cards {}, nothing offered {}, anomalies {:?}",
+                t.issued,
+                t.visits,
+                t.issued_by_operator,
+                t.cards_refused,
+                t.nothing_offered,
+                t.anomalies
+            ),
+            &world.evidence_dir,
+        );
+    }
+}
+
+#[then(expr = "市区町村が提供するすべての種類の証明書が交付される")]
+fn every_type(world: &mut KofuWorld) {
+    let t = tally(world);
+    let offered: BTreeSet<String> = world
+        .ctx()
+        .candidate
+        .municipalities
+        .iter()
+        .flat_map(|m| {
+            m.certificates
+                .iter()
+                .map(|c| c.certificate.code().to_owned())
+        })
+        .collect();
+    let issued = t.types();
+    let missing: Vec<&String> = offered.difference(&issued).collect();
+    expect_eq(
+        "store trial: every certificate type the municipality profiles offer is issued during the day",
+        &Vec::<&String>::new(),
+        &missing,
+        &world.evidence_dir,
+    );
+}
+
+#[then(expr = "カードの拒否、印刷の失敗、支払い前の取消、時間切れがどれも起きる")]
+fn mixed(world: &mut KofuWorld) {
+    let t = tally(world);
+    let kinds = [
+        ("cards refused", t.cards_refused),
+        ("print failures", t.print_failures),
+        ("cancelled before payment", t.cancelled_before_payment),
+        ("walked away", t.timed_out),
+    ];
+    let none: Vec<&str> = kinds
+        .iter()
+        .filter(|(_, n)| *n == 0)
+        .map(|(k, _)| *k)
+        .collect();
+    expect_eq(
+        "store trial: the day mixes refusals, print failures, cancels and timeouts",
+        &Vec::<&str>::new(),
+        &none,
+        &world.evidence_dir,
+    );
+}
+
+#[then(expr = "候補サーバは自らのメニューにある請求をすべて交付し、すべての印刷結果を受け取る")]
+fn no_anomalies(world: &mut KofuWorld) {
+    let t = tally(world);
+    expect_eq(
+        "store trial: what the candidate's menu offers is issued, and every outcome report is taken",
+        &Vec::<String>::new(),
+        &t.anomalies,
+        &world.evidence_dir,
+    );
+}
+
+#[then(
+    expr = "閉店後、営業日の売上ジャーナル・交付センターの台帳・候補サーバの記録が {int} 件以上の取引で一円まで一致する"
+)]
+async fn close_day(world: &mut KofuWorld, at_least: usize) {
+    let Some((date, _)) = world.store_day_plan else {
+        fail(
+            "store trial: no business date",
+            "set it first",
+            &world.evidence_dir,
+        );
+    };
+    let entries = world.journal.entries();
+    let ledgers = gather_ledgers(world, &entries, date, date, None).await;
+    let r = settlement::reconcile(&world.ctx().fixtures, &ledgers);
+    let dir = world.ctx().run_dir.join("settlement");
+    if let Err(e) = settlement::write_report(&dir, &r, &entries) {
+        fail(
+            "store trial: the settlement report must be written",
+            super::error_chain(&e),
+            &world.evidence_dir,
+        );
+    }
+    expect_reconciled(world, &r, &dir);
+    if r.transactions < at_least {
+        fail(
+            &format!("store trial: at least {at_least} transactions must be reconciled"),
+            format!("{} reconciled", r.transactions),
+            &world.evidence_dir,
+        );
+    }
+    world.reconciliation = Some(r);
+}
+
+#[derive(Serialize)]
+struct DaySnapshot<'a> {
+    date: String,
+    seed: u64,
+    visits: usize,
+    issued: usize,
+    printed_copies: u64,
+    cards_refused: usize,
+    nothing_offered: usize,
+    print_failures: usize,
+    cancelled_before_payment: usize,
+    timed_out: usize,
+    day_statements: &'a [kofu_mock_center::ledger::Statement],
+    month_statements: &'a [kofu_mock_center::ledger::Statement],
+}
+
+#[then(expr = "営業日の清算書はレビュー済みのスナップショットと一致する")]
+fn day_snapshot(world: &mut KofuWorld) {
+    let t = tally(world);
+    let Some(r) = world.reconciliation.clone() else {
+        fail(
+            "store trial: the day was not closed",
+            "close the day first (閉店後、…)",
+            &world.evidence_dir,
+        );
+    };
+    let (date, seed) = world.store_day_plan.unwrap_or_default();
+    let body = serde_json::to_string_pretty(&DaySnapshot {
+        date: date.to_string(),
+        seed,
+        visits: t.visits,
+        issued: t.issued,
+        printed_copies: t.printed_copies,
+        cards_refused: t.cards_refused,
+        nothing_offered: t.nothing_offered,
+        print_failures: t.print_failures,
+        cancelled_before_payment: t.cancelled_before_payment,
+        timed_out: t.timed_out,
+        day_statements: &r.day_statements,
+        month_statements: &r.month_statements,
+    })
+    .unwrap_or_default();
+    let ctx: Arc<_> = world.ctx().clone();
+    let location = snapshot::Location::new(
+        &ctx.fixtures.root.join("snapshots"),
+        &ctx.candidate.snapshot_key(),
+        &world.evidence_dir,
+        1,
+    );
+    let description = format!(
+        "{}: closing statements of the store-trial day {date}, seed {seed}",
+        location.name
+    );
+    super::compare_snapshot(world, &location, &description, &body);
+}

@@ -1,0 +1,562 @@
+//! The kiosk session as a state machine (キオスク端末の画面遷移):
+//!
+//! ```text
+//! place card ─> PIN entry ──(3 wrong PINs)──> ended: card locked
+//!                  │ right PIN, center accepts the card      (center refuses) ─> ended
+//!                  v
+//!                menu ──(choose type / options / copies; center issues)──> fee shown
+//!                  │ leave                                   │ pay      │ cancel / payment timeout
+//!                  v                                         v          v
+//!                ended                                     paid      ended: every copy 取消
+//!                                                            │ print copy by copy
+//!                                                            v
+//!                          ended: printed, or print failed on copy k (k..n 取消, refunded)
+//! ```
+//!
+//! Every issuance the center made ends with exactly one outcome report (確定 or 取消 for
+//! each copy) and one line in the sales journal. Time comes from the scenario's clock:
+//! the session's reception time, and elapsed time told by [`KioskSession::idle`].
+//! Nothing here sleeps.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use kofu_fixtures::Fixtures;
+use kofu_mock_center::center::api::{IssueRequest, Issued, OpenSession, SessionOpened};
+use kofu_mock_center::jpki::{Card, CardError};
+use kofu_profile::menu::Menu;
+use kofu_profile::outcome::{CopyOutcome, Outcome};
+use kofu_profile::{CertificateType, IssuanceOptions};
+
+use super::journal::{Journal, JournalEntry, SaleEnding};
+use super::kiosk::{Kiosk, KioskError};
+use super::printer::{CopyPrint, Printer};
+
+/// PIN attempts before the card locks.
+pub const PIN_ATTEMPTS: u8 = 3;
+/// How long the fee screen waits for payment before the terminal gives up.
+pub const PAYMENT_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// A terminal of a store of an operator, with the operator's rules.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerminalProfile {
+    /// 事業者コード.
+    pub operator_code: String,
+    /// Store id.
+    pub store_id: String,
+    /// Terminal id.
+    pub terminal_id: String,
+    /// Most copies in one transaction under the operator's rules.
+    pub max_copies: u8,
+}
+
+impl TerminalProfile {
+    /// Every terminal of every operator in the fixtures.
+    pub fn all(fixtures: &Fixtures) -> Vec<Self> {
+        fixtures
+            .operators
+            .iter()
+            .flat_map(|o| {
+                o.stores.iter().flat_map(move |s| {
+                    s.terminals.iter().map(move |t| Self {
+                        operator_code: o.code.clone(),
+                        store_id: s.id.clone(),
+                        terminal_id: t.clone(),
+                        max_copies: o.max_copies_per_transaction,
+                    })
+                })
+            })
+            .collect()
+    }
+
+    /// A terminal of the fixtures, or, for an operator the fixtures do not know, a
+    /// terminal with the profile's default copy limit of 10.
+    pub fn find(fixtures: &Fixtures, operator: &str, store: &str, terminal: &str) -> Self {
+        let max_copies = fixtures
+            .operators
+            .iter()
+            .find(|o| o.code == operator)
+            .map_or(10, |o| o.max_copies_per_transaction);
+        Self {
+            operator_code: operator.to_owned(),
+            store_id: store.to_owned(),
+            terminal_id: terminal.to_owned(),
+            max_copies,
+        }
+    }
+}
+
+/// What the terminal's screen is at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Screen {
+    /// 暗証番号入力: the card is on the terminal; the PIN is asked.
+    PinEntry {
+        /// Attempts left before the card locks.
+        attempts_left: u8,
+    },
+    /// 証明書選択: the menus are shown.
+    Menu,
+    /// 料金表示: the center issued; the fee is shown and payment awaited.
+    FeeShown {
+        /// Yen to pay.
+        due: u32,
+    },
+    /// 支払済: paid; printing can start.
+    Paid {
+        /// Yen paid.
+        paid: u32,
+    },
+    /// The session is over.
+    Ended(Ending),
+}
+
+/// How a session ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ending {
+    /// Every copy printed.
+    Printed,
+    /// The printer failed on copy `copy`; it and later copies were cancelled and refunded.
+    PrintFailed {
+        /// The copy that failed.
+        copy: u8,
+        /// What went wrong.
+        fault: CopyPrint,
+    },
+    /// The resident cancelled on the fee screen: every copy 取消.
+    CancelledBeforePayment,
+    /// The resident did not pay within [`PAYMENT_TIMEOUT`]: every copy 取消.
+    TimedOut,
+    /// The resident left the menu without choosing.
+    Left,
+    /// Three wrong PINs: the card is locked.
+    CardLocked,
+    /// The center refused the card (code of the refusal).
+    CardRefused(String),
+    /// The center could not serve (code).
+    Unavailable(String),
+}
+
+/// A refused action; the screen stays where it was unless said otherwise.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum SessionError {
+    /// The action does not exist on the current screen.
+    #[error("`{action}` is not possible on screen {screen:?}")]
+    WrongScreen {
+        /// The action.
+        action: &'static str,
+        /// The screen.
+        screen: Screen,
+    },
+    /// More copies than the operator or the menu allows.
+    #[error("{asked} copies asked; at most {max} in one transaction")]
+    TooManyCopies {
+        /// Asked.
+        asked: u8,
+        /// Allowed.
+        max: u8,
+    },
+    /// The type is not on any menu.
+    #[error("{0} is not on the menu")]
+    NotOffered(String),
+    /// Less money than the fee.
+    #[error("{paid} yen inserted, {due} yen due")]
+    InsufficientPayment {
+        /// Due.
+        due: u32,
+        /// Inserted.
+        paid: u32,
+    },
+    /// The center or the card refused.
+    #[error(transparent)]
+    Kiosk(#[from] KioskError),
+}
+
+/// The resident's choice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    /// The type.
+    pub certificate: CertificateType,
+    /// Options.
+    pub options: IssuanceOptions,
+    /// Copies.
+    pub copies: u8,
+}
+
+/// The slip the terminal prints (レシート).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Receipt {
+    /// 事業者コード.
+    pub operator_code: String,
+    /// Store id.
+    pub store_id: String,
+    /// Terminal id.
+    pub terminal_id: String,
+    /// The center's transaction id.
+    pub transaction_id: uuid::Uuid,
+    /// The certificate's title.
+    pub certificate: String,
+    /// Copies printed.
+    pub printed: u8,
+    /// 交付手数料 per copy.
+    pub fee_per_copy: u32,
+    /// Paid.
+    pub paid: u32,
+    /// Refunded for copies not printed.
+    pub refunded: u32,
+}
+
+/// One resident's session at one terminal.
+#[derive(Debug)]
+pub struct KioskSession {
+    kiosk: Kiosk,
+    terminal: TerminalProfile,
+    journal: Arc<Journal>,
+    session: SessionOpened,
+    screen: Screen,
+    message: Option<String>,
+    menus: Vec<Menu>,
+    issued: Option<Issued>,
+    receipt: Option<Receipt>,
+    report_error: Option<KioskError>,
+}
+
+impl KioskSession {
+    /// The resident places a card: the terminal opens a session with the center at the
+    /// scenario's reception time `at`.
+    pub async fn place_card(
+        kiosk: Kiosk,
+        terminal: TerminalProfile,
+        journal: Arc<Journal>,
+        at: chrono::DateTime<chrono::FixedOffset>,
+    ) -> Result<Self, KioskError> {
+        let session = kiosk
+            .open(&OpenSession {
+                operator_code: terminal.operator_code.clone(),
+                store_id: terminal.store_id.clone(),
+                terminal_id: terminal.terminal_id.clone(),
+                reception_time: Some(at),
+            })
+            .await?;
+        Ok(Self {
+            kiosk,
+            terminal,
+            journal,
+            session,
+            screen: Screen::PinEntry {
+                attempts_left: PIN_ATTEMPTS,
+            },
+            message: None,
+            menus: Vec::new(),
+            issued: None,
+            receipt: None,
+            report_error: None,
+        })
+    }
+
+    /// The current screen.
+    pub fn screen(&self) -> &Screen {
+        &self.screen
+    }
+
+    /// The last message on the screen (a refusal, a PIN warning, a print fault).
+    pub fn message(&self) -> Option<&str> {
+        self.message.as_deref()
+    }
+
+    /// The menus shown.
+    pub fn menus(&self) -> &[Menu] {
+        &self.menus
+    }
+
+    /// What the center issued in this session.
+    pub fn issued(&self) -> Option<&Issued> {
+        self.issued.as_ref()
+    }
+
+    /// The receipt, once printing ended.
+    pub fn receipt(&self) -> Option<&Receipt> {
+        self.receipt.as_ref()
+    }
+
+    /// The error of the outcome report, when the center did not take it.
+    pub fn report_error(&self) -> Option<&KioskError> {
+        self.report_error.as_ref()
+    }
+
+    /// The terminal.
+    pub fn terminal(&self) -> &TerminalProfile {
+        &self.terminal
+    }
+
+    fn wrong(&self, action: &'static str) -> SessionError {
+        SessionError::WrongScreen {
+            action,
+            screen: self.screen.clone(),
+        }
+    }
+
+    /// The resident enters `pin`; the card signs the center's challenge and the center
+    /// checks the card. A right PIN and an accepted card lead to the menu.
+    pub async fn enter_pin(&mut self, card: &Card, pin: &str) -> Result<(), SessionError> {
+        let Screen::PinEntry { attempts_left } = self.screen else {
+            return Err(self.wrong("enter PIN"));
+        };
+        match self.kiosk.read_card(&self.session, card, pin, false).await {
+            Ok(_) => {}
+            Err(e @ KioskError::Card(CardError::WrongPin { remaining })) => {
+                self.message = Some(e.screen());
+                self.screen = Screen::PinEntry {
+                    attempts_left: remaining.min(attempts_left.saturating_sub(1)),
+                };
+                return Err(e.into());
+            }
+            Err(e @ KioskError::Card(CardError::Locked)) => {
+                self.end_with(Ending::CardLocked, &e);
+                return Err(e.into());
+            }
+            Err(e @ (KioskError::Card(_) | KioskError::Refused { .. })) => {
+                self.end_with(Ending::CardRefused(e.code()), &e);
+                return Err(e.into());
+            }
+            Err(e @ KioskError::Transport(_)) => {
+                self.end_with(Ending::Unavailable(e.code()), &e);
+                return Err(e.into());
+            }
+        }
+        match self.kiosk.menus(&self.session).await {
+            Ok(answer) => {
+                self.menus = answer.menus;
+                self.message = None;
+                self.screen = Screen::Menu;
+                Ok(())
+            }
+            Err(e) => {
+                self.end_with(Ending::Unavailable(e.code()), &e);
+                Err(e.into())
+            }
+        }
+    }
+
+    fn end_with(&mut self, ending: Ending, error: &KioskError) {
+        self.message = Some(error.screen());
+        self.screen = Screen::Ended(ending);
+    }
+
+    /// The resident chooses; the terminal checks the operator's copy limit and the menu,
+    /// then the center requests the issuance and the fee is shown. A refusal keeps the
+    /// menu on screen with the refusal's text.
+    pub async fn choose(&mut self, selection: &Selection) -> Result<u32, SessionError> {
+        if self.screen != Screen::Menu {
+            return Err(self.wrong("choose"));
+        }
+        let item = self
+            .menus
+            .iter()
+            .flat_map(|m| m.items.iter().map(move |i| (m, i)))
+            .find(|(_, i)| i.certificate == selection.certificate);
+        let Some((menu, item)) = item else {
+            return Err(SessionError::NotOffered(
+                selection.certificate.title().to_owned(),
+            ));
+        };
+        let max = self.terminal.max_copies.min(item.max_copies);
+        if selection.copies == 0 || selection.copies > max {
+            return Err(SessionError::TooManyCopies {
+                asked: selection.copies,
+                max,
+            });
+        }
+        let req = IssueRequest {
+            municipality: Some(menu.municipality.clone()),
+            certificate: selection.certificate,
+            options: selection.options.clone(),
+            copies: selection.copies,
+        };
+        match self.kiosk.issue(&self.session, &req).await {
+            Ok(issued) => {
+                let due = issued
+                    .issuance
+                    .fee_per_copy
+                    .saturating_mul(u32::from(issued.issuance.copies));
+                self.issued = Some(issued);
+                self.message = None;
+                self.screen = Screen::FeeShown { due };
+                Ok(due)
+            }
+            Err(e) => {
+                self.message = Some(e.screen());
+                Err(e.into())
+            }
+        }
+    }
+
+    /// The resident pays `inserted` yen; returns the change.
+    pub fn pay(&mut self, inserted: u32) -> Result<u32, SessionError> {
+        let Screen::FeeShown { due } = self.screen else {
+            return Err(self.wrong("pay"));
+        };
+        if inserted < due {
+            return Err(SessionError::InsufficientPayment {
+                due,
+                paid: inserted,
+            });
+        }
+        self.screen = Screen::Paid { paid: due };
+        Ok(inserted - due)
+    }
+
+    /// The resident presses 取消 on the fee screen (every copy is cancelled), or leaves
+    /// the menu.
+    pub async fn cancel(&mut self) -> Result<(), SessionError> {
+        match self.screen {
+            Screen::FeeShown { .. } => {
+                self.abandon(SaleEnding::CancelledBeforePayment).await;
+                self.screen = Screen::Ended(Ending::CancelledBeforePayment);
+                Ok(())
+            }
+            Screen::Menu | Screen::PinEntry { .. } => {
+                self.screen = Screen::Ended(Ending::Left);
+                Ok(())
+            }
+            _ => Err(self.wrong("cancel")),
+        }
+    }
+
+    /// `elapsed` passes without the resident doing anything. On the fee screen, after
+    /// [`PAYMENT_TIMEOUT`] the terminal cancels every copy. Returns whether it timed out.
+    pub async fn idle(&mut self, elapsed: Duration) -> bool {
+        if !matches!(self.screen, Screen::FeeShown { .. }) || elapsed < PAYMENT_TIMEOUT {
+            return false;
+        }
+        self.abandon(SaleEnding::TimedOut).await;
+        self.screen = Screen::Ended(Ending::TimedOut);
+        self.message = Some("一定時間操作がなかったため、取り消しました。".to_owned());
+        true
+    }
+
+    async fn abandon(&mut self, ending: SaleEnding) {
+        let Some(issued) = self.issued.clone() else {
+            return;
+        };
+        let outcomes = vec![Outcome::Cancelled; usize::from(issued.issuance.copies)];
+        self.report(&issued, &outcomes).await;
+        self.journal_line(&issued, 0, 0, 0, ending);
+    }
+
+    /// Print copy by copy. The first failing copy stops the printer; it and every later
+    /// copy are 取消 and refunded. Returns the receipt.
+    pub async fn print(&mut self, printer: &mut Printer) -> Result<Receipt, SessionError> {
+        let Screen::Paid { paid } = self.screen else {
+            return Err(self.wrong("print"));
+        };
+        let Some(issued) = self.issued.clone() else {
+            return Err(self.wrong("print"));
+        };
+        let copies = issued.issuance.copies;
+        let pages = issued.issuance.document.page_count.max(1);
+        let mut outcomes = Vec::with_capacity(usize::from(copies));
+        let mut failure = None;
+        for copy in 1..=copies {
+            if failure.is_none() {
+                match printer.print(copy, pages) {
+                    CopyPrint::Printed => {
+                        outcomes.push(Outcome::Confirmed);
+                        continue;
+                    }
+                    fault => failure = Some((copy, fault)),
+                }
+            }
+            outcomes.push(Outcome::Cancelled);
+        }
+        self.report(&issued, &outcomes).await;
+        let printed = u8::try_from(
+            outcomes
+                .iter()
+                .filter(|o| **o == Outcome::Confirmed)
+                .count(),
+        )
+        .unwrap_or(u8::MAX);
+        let fee = issued.issuance.fee_per_copy;
+        let refunded = fee.saturating_mul(u32::from(copies - printed));
+        let ending = match failure {
+            None => {
+                self.screen = Screen::Ended(Ending::Printed);
+                SaleEnding::Printed
+            }
+            Some((copy, fault)) => {
+                self.message = Some(format!(
+                    "{}のため、{copy}通目以降を印刷できませんでした。{refunded}円を返金します。",
+                    match fault {
+                        CopyPrint::OutOfPaper => "用紙切れ",
+                        _ => "紙詰まり",
+                    }
+                ));
+                self.screen = Screen::Ended(Ending::PrintFailed { copy, fault });
+                SaleEnding::PrintFailed
+            }
+        };
+        self.journal_line(&issued, printed, paid, refunded, ending);
+        let receipt = Receipt {
+            operator_code: self.terminal.operator_code.clone(),
+            store_id: self.terminal.store_id.clone(),
+            terminal_id: self.terminal.terminal_id.clone(),
+            transaction_id: issued.transaction_id,
+            certificate: issued.issuance.certificate.title().to_owned(),
+            printed,
+            fee_per_copy: fee,
+            paid,
+            refunded,
+        };
+        self.receipt = Some(receipt.clone());
+        Ok(receipt)
+    }
+
+    async fn report(&mut self, issued: &Issued, outcomes: &[Outcome]) {
+        let report = kofu_mock_center::center::api::PrintReport {
+            copies: outcomes
+                .iter()
+                .zip(1u8..)
+                .map(|(outcome, copy)| CopyOutcome {
+                    copy,
+                    outcome: *outcome,
+                })
+                .collect(),
+        };
+        if let Err(e) = self.kiosk.report(&self.session, issued, &report).await {
+            tracing::warn!(error = %e, transaction = %issued.transaction_id, "outcome report refused");
+            self.report_error = Some(e);
+        }
+    }
+
+    fn journal_line(
+        &self,
+        issued: &Issued,
+        printed: u8,
+        paid: u32,
+        refunded: u32,
+        ending: SaleEnding,
+    ) {
+        let reception_time = self.session.reception_time;
+        self.journal.record(JournalEntry {
+            operator_code: self.terminal.operator_code.clone(),
+            store_id: self.terminal.store_id.clone(),
+            terminal_id: self.terminal.terminal_id.clone(),
+            transaction_id: issued.transaction_id,
+            reception_time,
+            business_date: kofu_profile::time::jst_date(&reception_time),
+            municipality: issued.issuance.municipality.clone(),
+            certificate: issued.issuance.certificate.code().to_owned(),
+            copies: issued.issuance.copies,
+            fee_per_copy: issued.issuance.fee_per_copy,
+            printed,
+            paid,
+            refunded,
+            ending,
+        });
+    }
+
+    /// The resident takes the card: the session is closed at the center.
+    pub async fn close(self) {
+        self.kiosk.close(&self.session).await;
+    }
+}
