@@ -251,7 +251,7 @@ pub fn reconcile(fixtures: &Fixtures, ledgers: &Ledgers) -> Reconciliation {
             if values.iter().any(|v| *v != expected) {
                 let [journal, center, candidate] = values;
                 differences.push(Difference {
-                    subject: (*id).clone(),
+                    subject: format!("{id} ({} at {})", base.certificate, base.operator_code),
                     field: field.to_owned(),
                     expected: expected.clone(),
                     journal,

@@ -405,3 +405,46 @@ async fn record_states(world: &mut KofuWorld, confirmed: usize, cancelled: usize
         &world.evidence_dir,
     );
 }
+
+#[when(expr = "端末からカードを取る")]
+async fn take_card(world: &mut KofuWorld) {
+    if let Some(session) = world.session.take() {
+        session.close().await;
+    }
+    world.session_error = None;
+}
+
+#[then(
+    expr = "交付センターの月の清算書（団体コード {string}、事業者 {string}、月 {string}）は {int} 通、手数料 {int} 円、委託手数料 {int} 円である"
+)]
+async fn month_statement(
+    world: &mut KofuWorld,
+    municipality: String,
+    operator: String,
+    month: String,
+    copies: u64,
+    fees: u64,
+    commission: u64,
+) {
+    let rig = rig(world).await;
+    let statements = rig
+        .center
+        .state
+        .statements(kofu_mock_center::ledger::Period::Month)
+        .unwrap_or_else(|e| panic!("the center's ledger failed: {}", super::error_chain(&e)));
+    let actual = statements
+        .iter()
+        .find(|s| {
+            s.municipality == municipality && s.operator_code == operator && s.period == month
+        })
+        .map(|s| (s.copies, s.fee_total, s.commission_total, s.net));
+    let net = i64::try_from(fees).unwrap_or(0) - i64::try_from(commission).unwrap_or(0);
+    expect_eq(
+        &format!(
+            "settlement: the month statement {municipality} × {operator} × {month} (confirmed copies, fees, commission, net)"
+        ),
+        &Some((copies, fees, commission, net)),
+        &actual,
+        &world.evidence_dir,
+    );
+}

@@ -74,11 +74,11 @@ fn a_candidate_that_ignores_a_cancel_is_named_with_the_amount() {
         .map(|d| (d.subject.as_str(), d.field.as_str(), d.candidate.as_str()))
         .collect();
     assert!(
-        fields.contains(&("t1", "confirmed copies (確定)", "2")),
+        fields.contains(&("t1 (juminhyo at OP-B)", "confirmed copies (確定)", "2")),
         "{fields:?}"
     );
     assert!(
-        fields.contains(&("t1", "交付手数料 of confirmed copies", "400")),
+        fields.contains(&("t1 (juminhyo at OP-B)", "交付手数料 of confirmed copies", "400")),
         "{fields:?}"
     );
     assert!(
@@ -111,7 +111,7 @@ fn a_transaction_missing_from_one_ledger_is_named() {
     assert!(
         r.differences
             .iter()
-            .any(|d| d.subject == "t1" && d.candidate == "missing"),
+            .any(|d| d.subject.starts_with("t1 ") && d.candidate == "missing"),
         "{:?}",
         r.differences
     );
