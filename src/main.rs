@@ -158,6 +158,18 @@ struct TerminalArgs {
     /// Folder of the fixtures.
     #[arg(long)]
     fixtures: Option<PathBuf>,
+    /// The paper jams on this copy (later copies are not printed and are refunded).
+    #[arg(long, value_name = "COPY")]
+    jam_on: Option<u8>,
+    /// Sheets of paper left in the printer.
+    #[arg(long, value_name = "N")]
+    sheets: Option<u32>,
+    /// The resident presses 取消 on the fee screen instead of paying.
+    #[arg(long, conflicts_with_all = ["walk_away", "jam_on", "sheets"])]
+    cancel: bool,
+    /// The resident walks away from the fee screen (the payment timeout passes).
+    #[arg(long, conflicts_with_all = ["cancel", "jam_on", "sheets"])]
+    walk_away: bool,
 }
 
 #[derive(Subcommand)]
@@ -435,9 +447,12 @@ fn issuance_options(
 }
 
 async fn terminal(args: TerminalArgs) -> anyhow::Result<i32> {
+    use kofu::terminal::journal::{self, Journal};
     use kofu::terminal::kiosk::Kiosk;
-    use kofu_mock_center::center::api::{IssueRequest, OpenSession, PrintReport};
-    use sha2::Digest as _;
+    use kofu::terminal::printer::Printer;
+    use kofu::terminal::session::{
+        Ending, KioskSession, PAYMENT_TIMEOUT, Screen, Selection, TerminalProfile,
+    };
 
     let fixtures = kofu_fixtures::Fixtures::load(&repo_dir("fixtures", args.fixtures))
         .context("loading fixtures")?;
@@ -474,7 +489,7 @@ async fn terminal(args: TerminalArgs) -> anyhow::Result<i32> {
     let certificate = kofu_profile::CertificateType::from_code_or_title(&certificate)
         .with_context(|| format!("unknown certificate type `{certificate}`"))?;
     let options = issuance_options(certificate, &args.options)?;
-    let (operator_code, store_id, terminal_id) = match args.terminal {
+    let (operator_code, store_id, terminal_id) = match args.terminal.clone() {
         Some(t) => {
             let parts: Vec<&str> = t.split('/').collect();
             match parts.as_slice() {
@@ -494,43 +509,32 @@ async fn terminal(args: TerminalArgs) -> anyhow::Result<i32> {
         format!("no fixture card `{card_id}` (see `kofu terminal --list-cards`)")
     })?;
     let kiosk = Kiosk::new(&center).map_err(|e| anyhow::anyhow!("{e}"))?;
-
+    let profile = TerminalProfile::find(&fixtures, &operator_code, &store_id, &terminal_id);
+    let journal = std::sync::Arc::new(Journal::default());
     let screen = |text: &str| println!("【画面】{text}");
-    let refused = |e: kofu::terminal::kiosk::KioskError| {
-        println!("【画面】{}", e.screen());
-        eprintln!("kofu terminal: refused: {e}");
-        exit::FAILED
-    };
+
     screen(&format!(
         "端末 {terminal_id}（{operator_code} {store_id}）: マイナンバーカードを置いてください"
     ));
-    let session = match kiosk
-        .open(&OpenSession {
-            operator_code,
-            store_id,
-            terminal_id,
-            reception_time: None,
-        })
-        .await
-    {
+    let now = chrono::Utc::now().with_timezone(&kofu_mock_center::hours::jst());
+    let mut session = match KioskSession::place_card(kiosk, profile, journal.clone(), now).await {
         Ok(s) => s,
-        Err(e) => return Ok(refused(e)),
-    };
-    screen("利用者証明用電子証明書の暗証番号（数字4桁）を入力してください");
-    if let Err(e) = kiosk.read_card(&session, card, &pin, false).await {
-        kiosk.close(&session).await;
-        return Ok(refused(e));
-    }
-    screen("本人確認ができました");
-    let menus = match kiosk.menus(&session).await {
-        Ok(m) => m,
         Err(e) => {
-            kiosk.close(&session).await;
-            return Ok(refused(e));
+            screen(&e.screen());
+            eprintln!("kofu terminal: refused: {e}");
+            return Ok(exit::FAILED);
         }
     };
+    screen("利用者証明用電子証明書の暗証番号（数字4桁）を入力してください");
+    if let Err(e) = session.enter_pin(card, &pin).await {
+        screen(session.message().unwrap_or_default());
+        eprintln!("kofu terminal: refused: {e}");
+        session.close().await;
+        return Ok(exit::FAILED);
+    }
+    screen("本人確認ができました");
     screen("発行する証明書を選んでください");
-    for menu in &menus.menus {
+    for menu in session.menus() {
         for item in &menu.items {
             println!(
                 "  [{}] {} {}円（{}通まで）",
@@ -546,85 +550,73 @@ async fn terminal(args: TerminalArgs) -> anyhow::Result<i32> {
         certificate.title(),
         args.copies
     ));
-    let issued = match kiosk
-        .issue(
-            &session,
-            &IssueRequest {
-                municipality: args.municipality,
-                certificate,
-                options,
-                copies: args.copies,
-            },
-        )
-        .await
-    {
-        Ok(i) => i,
+    let selection = Selection {
+        municipality: args.municipality,
+        certificate,
+        options,
+        copies: args.copies,
+    };
+    let due = match session.choose(&selection).await {
+        Ok(due) => due,
         Err(e) => {
-            kiosk.close(&session).await;
-            return Ok(refused(e));
+            screen(session.message().unwrap_or(&e.to_string()));
+            eprintln!("kofu terminal: refused: {e}");
+            session.close().await;
+            return Ok(exit::FAILED);
         }
     };
-    let issuance = &issued.issuance;
-    screen(&format!(
-        "手数料 {}円をお支払いください",
-        issuance.fee_total
-    ));
+    screen(&format!("手数料 {due}円をお支払いください"));
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    let pdf = base64::Engine::decode(
-        &base64::engine::general_purpose::STANDARD,
-        issuance.document.pdf_base64.as_bytes(),
-    );
-    let pdf_ok = pdf
-        .as_ref()
-        .map(|b| hex::encode(sha2::Sha256::digest(b)) == issuance.document.sha256)
-        .unwrap_or(false);
-    let mut outcomes = Vec::new();
-    let mut files = Vec::new();
-    for copy in 1..=issuance.copies {
-        let outcome = match (&pdf, pdf_ok) {
-            (Ok(bytes), true) => {
-                let path = out.join(format!("{}-{copy}.pdf", issuance.certificate_number));
-                std::fs::write(&path, bytes)
-                    .with_context(|| format!("writing {}", path.display()))?;
-                files.push(path.display().to_string());
-                kofu_profile::outcome::Outcome::Confirmed
-            }
-            _ => kofu_profile::outcome::Outcome::Cancelled,
+    if args.cancel {
+        session.cancel().await.map_err(|e| anyhow::anyhow!("{e}"))?;
+        screen("取り消しました。手数料はかかりません。");
+    } else if args.walk_away {
+        session.idle(PAYMENT_TIMEOUT).await;
+        screen(session.message().unwrap_or_default());
+    } else {
+        session.pay(due).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut printer = Printer {
+            jam_on_copy: args.jam_on,
+            sheets_left: args.sheets,
+            output: Some(out.clone()),
+            ..Printer::default()
         };
-        outcomes.push(kofu_profile::outcome::CopyOutcome { copy, outcome });
+        let receipt = session
+            .print(&mut printer)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        for f in &printer.printed_files {
+            println!("  印刷: {}", f.display());
+        }
+        let receipt_path = out.join("receipt.json");
+        std::fs::write(&receipt_path, serde_json::to_vec_pretty(&receipt)?)
+            .with_context(|| format!("writing {}", receipt_path.display()))?;
+        println!("  受領書: {}", receipt_path.display());
+        match session.screen() {
+            Screen::Ended(Ending::Printed) => {
+                screen("印刷が終わりました。証明書とカードのお取り忘れにご注意ください。")
+            }
+            _ => screen(session.message().unwrap_or_default()),
+        }
     }
-    let record = kiosk
-        .report(&session, &issued, &PrintReport { copies: outcomes })
-        .await;
-    kiosk.close(&session).await;
-    let receipt = serde_json::json!({
-        "transaction_id": issued.transaction_id,
-        "reception": issued.reception,
-        "municipality": issuance.municipality,
-        "certificate": issuance.certificate.code(),
-        "certificate_title": issuance.certificate.title(),
-        "certificate_number": issuance.certificate_number,
-        "copies": issuance.copies,
-        "fee_per_copy": issuance.fee_per_copy,
-        "fee_total": issuance.fee_total,
-        "printed": files,
-        "record": record.as_ref().ok(),
+    let journal_path = out.join("journal.csv");
+    std::fs::write(&journal_path, journal::to_csv(&journal.entries())?)
+        .with_context(|| format!("writing {}", journal_path.display()))?;
+    println!("  売上ジャーナル: {}", journal_path.display());
+    let failed = session.report_error().map(ToString::to_string).or_else(|| {
+        matches!(
+            session.screen(),
+            Screen::Ended(Ending::PrintFailed {
+                fault: kofu::terminal::printer::CopyPrint::DocumentRejected,
+                ..
+            })
+        )
+        .then(|| "the document does not match its declared SHA-256".to_owned())
     });
-    let receipt_path = out.join("receipt.json");
-    std::fs::write(&receipt_path, serde_json::to_vec_pretty(&receipt)?)
-        .with_context(|| format!("writing {}", receipt_path.display()))?;
-    if !pdf_ok {
-        screen("印刷できませんでした。手数料はかかりません。");
-        eprintln!("kofu terminal: the document does not match its declared SHA-256");
+    session.close().await;
+    if let Some(problem) = failed {
+        eprintln!("kofu terminal: {problem}");
         return Ok(exit::FAILED);
     }
-    if let Err(e) = record {
-        return Ok(refused(e));
-    }
-    for f in &files {
-        println!("  印刷: {f}");
-    }
-    println!("  受領書: {}", receipt_path.display());
-    screen("印刷が終わりました。証明書とカードのお取り忘れにご注意ください。");
     Ok(exit::PASSED)
 }

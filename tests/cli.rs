@@ -135,19 +135,22 @@ fn spawn_server(args: &[&str], scheme: &str) -> (std::process::Child, String) {
     }
 }
 
-/// One scripted `kofu terminal` session asking for one 住民票の写し.
+/// One scripted `kofu terminal` session asking for 住民票の写し (one copy unless `extra`
+/// says otherwise).
 fn kiosk_session(
     center_url: &str,
     card: &str,
     pin: &str,
     out: &std::path::Path,
+    extra: &[&str],
 ) -> std::process::Output {
     Command::new(KOFU)
         .args([
             "terminal", "--center", center_url, "--card", card, "--pin", pin,
         ])
-        .args(["--certificate", "juminhyo", "--copies", "1", "--out"])
+        .args(["--certificate", "juminhyo", "--out"])
         .arg(out)
+        .args(extra)
         .output()
         .expect("kofu terminal")
 }
@@ -179,9 +182,17 @@ fn reference_server_center_and_terminal_print_a_juminhyo_and_refuse_a_revoked_ca
         "http://",
     );
     let out = dir.path().join("out");
-    let ok = kiosk_session(&center_url, "C001", "3116", &out);
+    let ok = kiosk_session(&center_url, "C001", "3116", &out, &[]);
     let revoked_out = dir.path().join("revoked");
-    let revoked = kiosk_session(&center_url, "C101", "7200", &revoked_out);
+    let revoked = kiosk_session(&center_url, "C101", "7200", &revoked_out, &[]);
+    let jam_out = dir.path().join("jam");
+    let jam = kiosk_session(
+        &center_url,
+        "C001",
+        "3116",
+        &jam_out,
+        &["--copies", "3", "--jam-on", "2"],
+    );
     let _ = center.kill();
     let _ = server.kill();
     let _ = center.wait();
@@ -217,6 +228,35 @@ fn reference_server_center_and_terminal_print_a_juminhyo_and_refuse_a_revoked_ca
         })
         .unwrap_or(true);
     assert!(no_pdf, "a revoked card must print nothing");
+
+    // Paper jam on copy 2 of 3: one copy printed, two refunded, in the receipt and the
+    // sales journal.
+    assert!(
+        jam.status.success(),
+        "{}",
+        String::from_utf8_lossy(&jam.stdout)
+    );
+    let stdout = String::from_utf8_lossy(&jam.stdout);
+    assert!(
+        stdout.contains("紙詰まりのため、2通目以降を印刷できませんでした。400円を返金します。"),
+        "{stdout}"
+    );
+    let receipt: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(jam_out.join("receipt.json")).expect("receipt"))
+            .expect("json");
+    assert_eq!(
+        (&receipt["printed"], &receipt["paid"], &receipt["refunded"]),
+        (
+            &serde_json::json!(1),
+            &serde_json::json!(600),
+            &serde_json::json!(400)
+        )
+    );
+    let journal = std::fs::read_to_string(jam_out.join("journal.csv")).expect("journal");
+    assert!(
+        journal.contains(",3,200,1,600,400,print-failed"),
+        "{journal}"
+    );
 }
 
 #[test]

@@ -172,6 +172,7 @@ async fn choose(world: &mut KofuWorld, title: String, copies: u8) {
         options.scope = Some(Scope::Holder);
     }
     let selection = Selection {
+        municipality: None,
         certificate,
         options,
         copies,

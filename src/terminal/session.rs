@@ -174,6 +174,8 @@ pub enum SessionError {
 /// The resident's choice.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Selection {
+    /// The municipality to ask; `None`: the first menu offering the type.
+    pub municipality: Option<String>,
     /// The type.
     pub certificate: CertificateType,
     /// Options.
@@ -353,7 +355,13 @@ impl KioskSession {
             .menus
             .iter()
             .flat_map(|m| m.items.iter().map(move |i| (m, i)))
-            .find(|(_, i)| i.certificate == selection.certificate);
+            .find(|(m, i)| {
+                i.certificate == selection.certificate
+                    && selection
+                        .municipality
+                        .as_ref()
+                        .is_none_or(|code| *code == m.municipality)
+            });
         let Some((menu, item)) = item else {
             return Err(SessionError::NotOffered(
                 selection.certificate.title().to_owned(),
@@ -453,12 +461,19 @@ impl KioskSession {
             return Err(self.wrong("print"));
         };
         let copies = issued.issuance.copies;
-        let pages = issued.issuance.document.page_count.max(1);
+        let document = &issued.issuance.document;
+        // The terminal prints only the document whose hash the candidate declared.
+        let pdf = verified_pdf(document);
         let mut outcomes = Vec::with_capacity(usize::from(copies));
-        let mut failure = None;
+        let mut failure = pdf.is_none().then_some((1, CopyPrint::DocumentRejected));
+        let job = super::printer::PrintJob {
+            name: &issued.issuance.certificate_number,
+            pages: document.page_count,
+            pdf: pdf.as_deref().unwrap_or_default(),
+        };
         for copy in 1..=copies {
             if failure.is_none() {
-                match printer.print(copy, pages) {
+                match printer.print(copy, &job) {
                     CopyPrint::Printed => {
                         outcomes.push(Outcome::Confirmed);
                         continue;
@@ -488,6 +503,8 @@ impl KioskSession {
                     "{}のため、{copy}通目以降を印刷できませんでした。{refunded}円を返金します。",
                     match fault {
                         CopyPrint::OutOfPaper => "用紙切れ",
+                        CopyPrint::DocumentRejected => "証明書のデータを確認できなかった",
+                        CopyPrint::DeviceError => "プリンタの故障",
                         _ => "紙詰まり",
                     }
                 ));
@@ -559,4 +576,15 @@ impl KioskSession {
     pub async fn close(self) {
         self.kiosk.close(&self.session).await;
     }
+}
+
+/// The PDF of `document`, when it decodes and its SHA-256 is the declared one.
+fn verified_pdf(document: &kofu_profile::issuance::Document) -> Option<Vec<u8>> {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(document.pdf_base64.as_bytes())
+        .ok()?;
+    let hash = hex::encode(sha2::Sha256::digest(&bytes));
+    (hash.eq_ignore_ascii_case(&document.sha256) && bytes.starts_with(b"%PDF-")).then_some(bytes)
 }

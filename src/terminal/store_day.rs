@@ -246,15 +246,18 @@ pub async fn run(
 
 /// The menu item the resident takes, and the options and copies chosen from it.
 fn choose(menus: &[Menu], visit: &Visit, max_copies: u8) -> Option<Selection> {
-    let items: Vec<&MenuItem> = menus.iter().flat_map(|m| m.items.iter()).collect();
+    let items: Vec<(&str, &MenuItem)> = menus
+        .iter()
+        .flat_map(|m| m.items.iter().map(|i| (m.municipality.as_str(), i)))
+        .collect();
     if items.is_empty() {
         return None;
     }
     let draw = visit.draw;
     let pick = usize::try_from(draw % 1_000_003).unwrap_or(0);
-    let item = items
+    let (municipality, item) = items
         .iter()
-        .find(|i| i.certificate == visit.wants)
+        .find(|(_, i)| i.certificate == visit.wants)
         .copied()
         .unwrap_or(items[pick % items.len()]);
     let mut options = IssuanceOptions::default();
@@ -275,6 +278,7 @@ fn choose(menus: &[Menu], visit: &Visit, max_copies: u8) -> Option<Selection> {
         options.fiscal_year = Some(item.fiscal_years[(pick / 11) % item.fiscal_years.len()]);
     }
     Some(Selection {
+        municipality: Some(municipality.to_owned()),
         certificate: item.certificate,
         options,
         copies: visit.copies.min(item.max_copies).min(max_copies).max(1),

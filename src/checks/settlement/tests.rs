@@ -78,7 +78,11 @@ fn a_candidate_that_ignores_a_cancel_is_named_with_the_amount() {
         "{fields:?}"
     );
     assert!(
-        fields.contains(&("t1 (juminhyo at OP-B)", "交付手数料 of confirmed copies", "400")),
+        fields.contains(&(
+            "t1 (juminhyo at OP-B)",
+            "交付手数料 of confirmed copies",
+            "400"
+        )),
         "{fields:?}"
     );
     assert!(
