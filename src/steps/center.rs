@@ -8,6 +8,7 @@ use cucumber::{then, when};
 use kofu_mock_center::center::api::{IssueRequest, OpenSession};
 use kofu_mock_center::center::{CenterConfig, Clock, RunningCenter};
 use kofu_mock_center::jpki::TestJpki;
+use kofu_mock_center::ledger::Period;
 use kofu_profile::{CertificateType, IssuanceOptions, Scope};
 
 use crate::checks::{expect_eq, fail};
@@ -278,21 +279,38 @@ async fn center_statement(
     fees: u64,
     commission: u64,
 ) {
+    let key = (municipality, operator, day);
+    expect_statement(world, Period::Day, &key, (copies, fees, commission)).await;
+}
+
+/// The center's statement of `key` (municipality, operator, period) must show
+/// `expected` (confirmed copies, 交付手数料, 委託手数料) and the net between them.
+pub(crate) async fn expect_statement(
+    world: &KofuWorld,
+    period: Period,
+    key: &(String, String, String),
+    expected: (u64, u64, u64),
+) {
     let rig = rig(world).await;
     let statements = rig
         .center
         .state
-        .statements(kofu_mock_center::ledger::Period::Day)
-        .unwrap_or_else(|e| panic!("the center's ledger failed: {e}"));
+        .statements(period)
+        .unwrap_or_else(|e| panic!("the center's ledger failed: {}", super::error_chain(&e)));
+    let (municipality, operator, when) = key;
     let actual = statements
         .iter()
-        .find(|s| s.municipality == municipality && s.operator_code == operator && s.period == day)
-        .map(|s| (s.copies, s.fee_total, s.commission_total, s.net))
-        .unwrap_or_default();
+        .find(|s| {
+            s.municipality == *municipality && s.operator_code == *operator && s.period == *when
+        })
+        .map(|s| (s.copies, s.fee_total, s.commission_total, s.net));
+    let (copies, fees, commission) = expected;
     let net = i64::try_from(fees).unwrap_or(0) - i64::try_from(commission).unwrap_or(0);
     expect_eq(
-        "settlement: confirmed copies, fees, commission (operator's tax rule) and net",
-        &(copies, fees, commission, net),
+        &format!(
+            "settlement: the statement {municipality} × {operator} × {when}: confirmed copies, fees, commission (operator's tax rule) and net"
+        ),
+        &Some((copies, fees, commission, net)),
         &actual,
         &world.evidence_dir,
     );

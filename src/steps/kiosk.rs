@@ -427,25 +427,13 @@ async fn month_statement(
     fees: u64,
     commission: u64,
 ) {
-    let rig = rig(world).await;
-    let statements = rig
-        .center
-        .state
-        .statements(kofu_mock_center::ledger::Period::Month)
-        .unwrap_or_else(|e| panic!("the center's ledger failed: {}", super::error_chain(&e)));
-    let actual = statements
-        .iter()
-        .find(|s| {
-            s.municipality == municipality && s.operator_code == operator && s.period == month
-        })
-        .map(|s| (s.copies, s.fee_total, s.commission_total, s.net));
-    let net = i64::try_from(fees).unwrap_or(0) - i64::try_from(commission).unwrap_or(0);
-    expect_eq(
-        &format!(
-            "settlement: the month statement {municipality} × {operator} × {month} (confirmed copies, fees, commission, net)"
-        ),
-        &Some((copies, fees, commission, net)),
-        &actual,
-        &world.evidence_dir,
-    );
+    let key = (municipality, operator, month);
+    let expected = (copies, fees, commission);
+    super::center::expect_statement(
+        world,
+        kofu_mock_center::ledger::Period::Month,
+        &key,
+        expected,
+    )
+    .await;
 }
