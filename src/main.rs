@@ -275,6 +275,10 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
     let outcome = kofu::run(options).await?;
     print!("{}", outcome.summary.render());
     println!("report: {}", outcome.run_dir.display());
+    let settlement = outcome.run_dir.join("settlement");
+    if settlement.is_dir() {
+        println!("settlement: {}", settlement.display());
+    }
     if outcome.summary.passed + outcome.summary.failed == 0 {
         println!("no scenario ran: that is never a pass");
     }

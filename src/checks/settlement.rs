@@ -467,7 +467,19 @@ pub fn write_report(
 
 /// The differences as a table for a failure message (at most `limit` lines).
 pub fn render_differences(differences: &[Difference], limit: usize) -> String {
-    let mut out = String::new();
+    let mut by_field: BTreeMap<&str, usize> = BTreeMap::new();
+    for d in differences {
+        *by_field.entry(d.field.as_str()).or_default() += 1;
+    }
+    let mut out = String::from("by field: ");
+    out.push_str(
+        &by_field
+            .iter()
+            .map(|(f, n)| format!("{f} ×{n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+    );
+    out.push('\n');
     for d in differences.iter().take(limit) {
         out.push_str(&format!(
             "- {} · {}: expected {} | journal {} | center {} | candidate {}\n",
