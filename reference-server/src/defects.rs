@@ -149,6 +149,9 @@ defects! {
     /// 戸籍の附票の写し is charged at the 戸籍 fee.
     WrongFeeTable = "wrong-fee-table":
         "the issuance and its record charge 戸籍の附票の写し at the 戸籍 fee: the fee table is keyed by the wrong type",
+    /// The menu offers 印鑑登録証明書 without checking the 印鑑登録.
+    MenuOffersUnregisteredSeal = "menu-offers-unregistered-seal":
+        "the menu offers 印鑑登録証明書 to every served resident: the menu lists the municipality's types, only the issuance checks the 印鑑登録, so the kiosk takes a request it then refuses",
     /// Unknown operator codes are refused.
     UnknownOperatorRejected = "unknown-operator-rejected":
         "requests from a store operator code missing from the local table are refused",

@@ -349,6 +349,24 @@ async fn bites(defect: Defect) {
                 .unwrap();
             assert_eq!(fuhyo.fee, 200);
         }
+        Defect::MenuOffersUnregisteredSeal => {
+            // C002 has no 印鑑登録: the menu offers it, the issuance refuses it.
+            let m = menu(&h, "C002", SCENARIO_TIME).await;
+            assert!(
+                m.items
+                    .iter()
+                    .any(|i| i.certificate == CertificateType::Inkan)
+            );
+            let req = issuance_request(
+                "C002",
+                CertificateType::Inkan,
+                IssuanceOptions::default(),
+                1,
+            );
+            h.post(&paths::issuances(AOBADAI), &req)
+                .await
+                .error(422, "not-issuable");
+        }
         Defect::UnknownOperatorRejected => {
             let mut req = juminhyo("C001");
             req.reception.operator_code = "OP-NEW".into();

@@ -27,6 +27,29 @@ pub async fn menu(
         registration,
     );
     let mut items = evaluation.items;
+    if state.defects().on(Defect::MenuOffersUnregisteredSeal)
+        && evaluation.residence.is_some()
+        && !items
+            .iter()
+            .any(|i| i.certificate == CertificateType::Inkan)
+        && let Some(offer) = municipality.offer(CertificateType::Inkan)
+    {
+        items.push(kofu_profile::menu::MenuItem {
+            certificate: CertificateType::Inkan,
+            fee: offer.fee,
+            max_copies: offer.max_copies,
+            scopes: Vec::new(),
+            members: Vec::new(),
+            relationship_option: false,
+            honseki_option: false,
+            fiscal_years: Vec::new(),
+        });
+        items.sort_by_key(|i| {
+            CertificateType::ALL
+                .iter()
+                .position(|t| *t == i.certificate)
+        });
+    }
     if state.defects().on(Defect::MenuFeeDiffers) {
         for item in items
             .iter_mut()
