@@ -169,6 +169,10 @@ pub enum SessionError {
     /// The center or the card refused.
     #[error(transparent)]
     Kiosk(#[from] KioskError),
+    /// The issuance is not what was asked (type or copies): nothing is printed, every
+    /// copy is reported 取消.
+    #[error("the issuance is not what was asked: {0}")]
+    UnexpectedIssuance(String),
 }
 
 /// The resident's choice.
@@ -381,6 +385,24 @@ impl KioskSession {
             copies: selection.copies,
         };
         match self.kiosk.issue(&self.session, &req).await {
+            Ok(issued)
+                if issued.issuance.certificate != selection.certificate
+                    || issued.issuance.copies != selection.copies =>
+            {
+                let what = format!(
+                    "asked {} x{}, issued {} x{}",
+                    selection.certificate.code(),
+                    selection.copies,
+                    issued.issuance.certificate.code(),
+                    issued.issuance.copies
+                );
+                let outcomes = vec![Outcome::Cancelled; usize::from(issued.issuance.copies)];
+                self.report(&issued, &outcomes).await;
+                self.issued = Some(issued);
+                self.message = Some(kofu_mock_center::center::UNAVAILABLE_MESSAGE.to_owned());
+                self.screen = Screen::Ended(Ending::Unavailable("unexpected-issuance".to_owned()));
+                Err(SessionError::UnexpectedIssuance(what))
+            }
             Ok(issued) => {
                 let due = issued
                     .issuance
