@@ -28,7 +28,7 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書に個人番号と住民票コードは印字されていない
 
-  @catches-kanji-substituted
+  @catches-kanji-substituted @catches-members-scope-whole-household
   シナリオ: 世帯の一部の住民票記載事項証明書で髙の字が保たれる
     前提 カード "C009" を置く
     かつ 交付範囲 "世帯の一部" を選ぶ

@@ -17,7 +17,7 @@
     かつ 文書の本文に記載事項がすべて印字されている
     かつ 証明文と市区町村長の職名・氏名と証明書番号が印字されている
 
-  @requires-type-koseki-kojin
+  @requires-type-koseki-kojin @catches-koseki-kojin-lists-all
   シナリオ: 住所地が本籍地の人の戸籍個人事項証明書には請求者だけが載る
     前提 カード "C001" を置く
     かつ 証明書 "戸籍個人事項証明書" を選ぶ
@@ -37,7 +37,7 @@
     かつ 証明文と市区町村長の職名・氏名と証明書番号が印字されている
     かつ 部数と交付手数料は請求と市区町村プロファイルの主張どおりである
 
-  @requires-type-koseki-kojin @requires-koseki-non-resident
+  @requires-type-koseki-kojin @requires-koseki-non-resident @catches-koseki-kojin-lists-all @catches-copies-charged-as-one
   シナリオ: 利用登録が承認された人は本籍地の白砂町から戸籍個人事項証明書を受け取る
     前提 対象の市区町村は "990002" である
     かつ カード "C039" を置く

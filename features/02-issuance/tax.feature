@@ -17,7 +17,7 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書の本文に記載事項がすべて印字されている
 
-  @requires-type-kazei
+  @requires-type-kazei @catches-tax-assessment-by-income-year
   シナリオ: 2025年度の課税証明書
     前提 証明書 "課税(非課税)証明書" を選ぶ
     かつ 年度 2025 を選ぶ
@@ -42,7 +42,7 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書の本文に記載事項がすべて印字されている
 
-  @requires-type-shotoku
+  @requires-type-shotoku @catches-tax-assessment-by-income-year
   シナリオ: 2025年度の所得証明書
     前提 証明書 "所得証明書" を選ぶ
     かつ 年度 2025 を選ぶ
@@ -50,7 +50,7 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書の本文に記載事項がすべて印字されている
 
-  @requires-type-shotoku
+  @requires-type-shotoku @catches-tax-assessment-by-income-year
   シナリオ: 2026年度の所得証明書
     前提 証明書 "所得証明書" を選ぶ
     かつ 年度 2026 を選ぶ

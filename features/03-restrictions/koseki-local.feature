@@ -18,6 +18,7 @@
     ならば 証明書が交付される
     かつ 文書の本文に氏名が同じ文字で印字されている
 
+  @catches-closed-koseki-served
   シナリオ: 閉じた戸籍（除籍）の戸籍証明書は示されず、直接請求しても断られる
     前提 カード "C032" を置く
     もし メニューを要求する
@@ -44,7 +45,7 @@
     もし 1 通を請求する
     ならば HTTP 422 でエラーコード "registration-required" が返る
 
-  @requires-koseki-non-resident
+  @requires-koseki-non-resident @catches-registration-from-resident-accepted
   シナリオ: 住所地と本籍地が同じ人の利用登録申請は断られる
     前提 カード "C001" を置く
     もし 利用登録申請を提出する

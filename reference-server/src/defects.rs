@@ -83,6 +83,18 @@ defects! {
     /// 世帯全員 lists only the holder.
     HouseholdOnlyHolder = "household-only-holder":
         "世帯全員 lists only the card holder: the scope option is ignored",
+    /// 世帯の一部 lists the whole household.
+    MembersScopeWholeHousehold = "members-scope-whole-household":
+        "世帯の一部 prints every current member of the household: the chosen members are never applied",
+    /// The 世帯主 is printed although 世帯主・続柄 was not chosen.
+    HouseholdHeadAlwaysPrinted = "household-head-always-printed":
+        "the 世帯主 is printed on every 住民票, also on a 本人のみ copy without 世帯主・続柄: the header template always fills it",
+    /// The 本籍・筆頭者 option is ignored.
+    HonsekiOptionIgnored = "honseki-option-ignored":
+        "本籍・筆頭者 is never printed although the resident chose it: the display option is not passed to the form",
+    /// The 通称 of a 外国人住民 is omitted.
+    ForeignAliasOmitted = "foreign-alias-omitted":
+        "the 住民票 of a 外国人住民 omits the 通称: the alias column of the register is not mapped",
     /// Wrong 住民票 証明文.
     WrongCertificationStatement = "wrong-certification-statement":
         "the 住民票 carries a generic 証明文 instead of the prescribed one",
@@ -116,6 +128,9 @@ defects! {
     /// Tax certificates print the current address.
     TaxCurrentAddress = "tax-current-address":
         "the tax certificate prints the current address instead of the address on 1 January of the 年度",
+    /// Tax certificates look the assessment up by 所得の年.
+    TaxAssessmentByIncomeYear = "tax-assessment-by-income-year":
+        "the tax certificate of 年度 N prints the assessment of 年度 N-1: the lookup uses 所得の年 (年度 - 1) as the 年度",
     /// DV protection not applied.
     DvIgnored = "dv-ignored":
         "DV等支援措置 is not checked: protected persons are issued certificates at kiosks",
@@ -131,9 +146,24 @@ defects! {
     /// 戸籍 issued without approved registration.
     KosekiBeforeApproval = "koseki-before-approval":
         "戸籍 is issued to a non-resident before the 利用登録申請 is approved",
+    /// A closed 戸籍 is served.
+    ClosedKosekiServed = "closed-koseki-served":
+        "a closed 戸籍 (除籍) is offered and issued as if it were open: the 戸籍 lookup lacks a state filter",
+    /// A resident of the 本籍地 may file a 利用登録申請.
+    RegistrationFromResidentAccepted = "registration-from-resident-accepted":
+        "a 利用登録申請 from a resident of the 本籍地 is accepted although none is needed: the filing does not check the residence",
+    /// 戸籍個人事項証明書 lists the whole 戸籍.
+    KosekiKojinListsAll = "koseki-kojin-lists-all":
+        "the 戸籍個人事項証明書 lists every member of the 戸籍 like the 全部事項証明書, not the requester only",
+    /// 戸籍の附票 shows the current address only.
+    FuhyoCurrentAddressOnly = "fuhyo-current-address-only":
+        "the 戸籍の附票の写し prints only each person's current address instead of the address history",
     /// Fee counts cancelled copies.
     FeeForCancelledCopy = "fee-for-cancelled-copy":
         "the confirmed fee counts every reported copy, cancelled ones included",
+    /// Several copies are charged as one.
+    CopiesChargedAsOne = "copies-charged-as-one":
+        "several copies are charged as one: the issuance's fee_total is the fee per copy, not multiplied by the copies",
     /// Cancelled outcomes are not stored.
     CancelIgnored = "cancel-ignored":
         "cancelled (取消) outcomes are dropped: those copies stay pending",

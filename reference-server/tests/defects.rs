@@ -12,6 +12,7 @@ use kofu_profile::issuance::{Issuance, IssuanceRequest};
 use kofu_profile::menu::Menu;
 use kofu_profile::outcome::{CopyOutcome, CopyState, Outcome, OutcomeReport};
 use kofu_profile::records::{IssuanceRecord, Records};
+use kofu_profile::registration::{Registration, RegistrationRequest, RegistrationStatus};
 use kofu_profile::{
     CertificateType, IssuanceOptions, MAX_REQUEST_BYTES, Scope, VERSION_HEADER, paths,
 };
@@ -50,6 +51,13 @@ async fn menu(h: &Harness, card: &str, time: &str) -> Menu {
 fn names(i: &Issuance) -> Vec<String> {
     match &i.content {
         Content::ResidentRecord(r) => r.persons.iter().map(|p| p.name.clone()).collect(),
+        other => panic!("not a resident record: {other:?}"),
+    }
+}
+
+fn resident_record(i: &Issuance) -> &kofu_profile::content::ResidentRecord {
+    match &i.content {
+        Content::ResidentRecord(r) => r,
         other => panic!("not a resident record: {other:?}"),
     }
 }
@@ -174,6 +182,48 @@ async fn bites(defect: Defect) {
             let i = issue(&h, AOBADAI, &household("C001")).await;
             assert_eq!(names(&i), vec!["桜井 太郎"]);
         }
+        Defect::MembersScopeWholeHousehold => {
+            let options = IssuanceOptions {
+                scope: Some(Scope::Members),
+                members: vec!["R004".into()],
+                ..Default::default()
+            };
+            let req = issuance_request("C001", CertificateType::Juminhyo, options, 1);
+            let i = issue(&h, AOBADAI, &req).await;
+            assert_eq!(
+                names(&i),
+                vec!["桜井 太郎", "桜井 良子", "桜井 美咲", "桜井 大地"]
+            );
+        }
+        Defect::HouseholdHeadAlwaysPrinted => {
+            // C002 is not the 世帯主 and did not choose 世帯主・続柄.
+            let i = issue(&h, AOBADAI, &juminhyo("C002")).await;
+            assert_eq!(
+                resident_record(&i).household_head.as_deref(),
+                Some("桜井 太郎")
+            );
+            assert!(text(&i).contains("桜井太郎"));
+        }
+        Defect::HonsekiOptionIgnored => {
+            let options = IssuanceOptions {
+                show_honseki: true,
+                ..holder_only()
+            };
+            let req = issuance_request("C001", CertificateType::Juminhyo, options, 1);
+            let i = issue(&h, AOBADAI, &req).await;
+            let p = &resident_record(&i).persons[0];
+            assert_eq!((p.honseki.as_deref(), p.hittosha.as_deref()), (None, None));
+            assert!(!text(&i).contains("筆頭者"));
+        }
+        Defect::ForeignAliasOmitted => {
+            let i = issue(&h, AOBADAI, &juminhyo("C023")).await;
+            let foreign = resident_record(&i).persons[0]
+                .foreign
+                .clone()
+                .expect("外国人住民");
+            assert_eq!(foreign.tsusho, None);
+            assert!(!text(&i).contains("通称"));
+        }
         Defect::WrongCertificationStatement => {
             let t = text(&issue(&h, AOBADAI, &juminhyo("C001")).await);
             assert!(t.contains("上記のとおり相違ないことを証明する。"), "{t}");
@@ -248,6 +298,18 @@ async fn bites(defect: Defect) {
             };
             assert!(t.address.contains("桜ヶ丘"), "{}", t.address);
         }
+        Defect::TaxAssessmentByIncomeYear => {
+            let options = IssuanceOptions {
+                fiscal_year: Some(2025),
+                ..IssuanceOptions::default()
+            };
+            let req = issuance_request("C001", CertificateType::Shotoku, options, 1);
+            let Content::Tax(t) = issue(&h, AOBADAI, &req).await.content else {
+                panic!("tax content expected");
+            };
+            // The 2024 assessment, printed as 2025.
+            assert_eq!((t.fiscal_year, t.total_income), (2025, 5_200_000));
+        }
         Defect::DvHouseholdShown => {
             let m = menu(&h, "C026", SCENARIO_TIME).await;
             let juminhyo = m
@@ -300,6 +362,68 @@ async fn bites(defect: Defect) {
                 1,
             );
             let _ = issue(&h, SHIRASUNA, &req).await;
+        }
+        Defect::ClosedKosekiServed => {
+            // R032's 戸籍 K013 is closed (除籍).
+            let m = menu(&h, "C032", SCENARIO_TIME).await;
+            assert!(
+                m.items
+                    .iter()
+                    .any(|i| i.certificate == CertificateType::KosekiZenbu)
+            );
+            let req = issuance_request(
+                "C032",
+                CertificateType::KosekiZenbu,
+                IssuanceOptions::default(),
+                1,
+            );
+            let _ = issue(&h, AOBADAI, &req).await;
+        }
+        Defect::RegistrationFromResidentAccepted => {
+            // C001 lives in the 本籍地 青葉台市: no registration is needed.
+            let file = RegistrationRequest {
+                reception: reception_at(SCENARIO_TIME),
+                card_serial: serial("C001"),
+            };
+            let reply = h.post(&paths::registrations(AOBADAI), &file).await;
+            assert_eq!(reply.status, 201);
+            let r: Registration = reply.ok();
+            assert_eq!(r.status, RegistrationStatus::Pending);
+        }
+        Defect::KosekiKojinListsAll => {
+            let req = issuance_request(
+                "C001",
+                CertificateType::KosekiKojin,
+                IssuanceOptions::default(),
+                1,
+            );
+            let Content::FamilyRegister(k) = issue(&h, AOBADAI, &req).await.content else {
+                panic!("family register content expected");
+            };
+            assert_eq!(k.persons.len(), 5);
+        }
+        Defect::FuhyoCurrentAddressOnly => {
+            let req = issuance_request(
+                "C001",
+                CertificateType::Fuhyo,
+                IssuanceOptions::default(),
+                1,
+            );
+            let Content::FamilyRegisterAnnex(a) = issue(&h, AOBADAI, &req).await.content else {
+                panic!("annex content expected");
+            };
+            let addresses: Vec<&str> = a.persons[0]
+                .addresses
+                .iter()
+                .map(|a| a.address.as_str())
+                .collect();
+            assert_eq!(addresses, vec!["架空県青葉台市緑町一丁目2番3号"]);
+        }
+        Defect::CopiesChargedAsOne => {
+            let mut req = juminhyo("C001");
+            req.copies = 3;
+            let i = issue(&h, AOBADAI, &req).await;
+            assert_eq!((i.copies, i.fee_per_copy, i.fee_total), (3, 200, 200));
         }
         Defect::FeeForCancelledCopy => {
             let mut req = juminhyo("C001");

@@ -146,14 +146,18 @@ fn resident_record<'a>(
             .register
             .household_members(&household.id)
             .filter(|p| p.status == ResidentStatus::Resident)
-            .filter(|p| options.members.contains(&p.id))
+            .filter(|p| {
+                subject.defects.on(Defect::MembersScopeWholeHousehold)
+                    || options.members.contains(&p.id)
+            })
             .collect(),
     };
-    let household_head = if options.show_relationship {
-        Some(subject.name(&subject.person(&household.head)?.name))
-    } else {
-        None
-    };
+    let household_head =
+        if options.show_relationship || subject.defects.on(Defect::HouseholdHeadAlwaysPrinted) {
+            Some(subject.name(&subject.person(&household.head)?.name))
+        } else {
+            None
+        };
     let persons = listed
         .iter()
         .map(|p| resident_entry(subject, p, options))
@@ -174,9 +178,9 @@ fn resident_entry(
     options: &IssuanceOptions,
 ) -> Result<ResidentEntry, ContentError> {
     let register = &subject.fixtures.register;
+    let show_honseki = options.show_honseki && !subject.defects.on(Defect::HonsekiOptionIgnored);
     let (honseki, hittosha) = match p.family_register.as_deref() {
-        Some(k) if options.show_honseki && p.foreign.is_none() => match register.family_register(k)
-        {
+        Some(k) if show_honseki && p.foreign.is_none() => match register.family_register(k) {
             Some(k) => (
                 Some(k.honseki.clone()),
                 Some(subject.name(&subject.person(&k.hittosha)?.name)),
@@ -202,7 +206,11 @@ fn resident_entry(
             nationality: f.nationality.clone(),
             residence_status: f.residence_status.clone(),
             period_of_stay_until: f.period_of_stay_until,
-            tsusho: f.tsusho.clone(),
+            tsusho: if subject.defects.on(Defect::ForeignAliasOmitted) {
+                None
+            } else {
+                f.tsusho.clone()
+            },
         }),
     })
 }
@@ -223,10 +231,15 @@ fn tax(
     municipality: &str,
 ) -> Result<TaxRecord, ContentError> {
     let holder = subject.holder;
+    let assessed_year = if subject.defects.on(Defect::TaxAssessmentByIncomeYear) {
+        fiscal_year.saturating_sub(1)
+    } else {
+        fiscal_year
+    };
     let assessment = holder
         .tax
         .iter()
-        .find(|t| t.municipality == municipality && t.fiscal_year == fiscal_year);
+        .find(|t| t.municipality == municipality && t.fiscal_year == assessed_year);
     Ok(TaxRecord {
         fiscal_year,
         income_year: fiscal_year.saturating_sub(1),
@@ -262,7 +275,8 @@ fn family_register(subject: &Subject<'_>, all: bool) -> Result<FamilyRegister, C
     let k = subject.family_register()?;
     let mut persons = Vec::new();
     for m in &k.members {
-        if !all && m.person != subject.holder.id {
+        let only_holder = !all && !subject.defects.on(Defect::KosekiKojinListsAll);
+        if only_holder && m.person != subject.holder.id {
             continue;
         }
         let p = subject.person(&m.person)?;
@@ -299,8 +313,15 @@ fn annex(subject: &Subject<'_>) -> Result<FamilyRegisterAnnex, ContentError> {
                 .into_iter()
                 .collect()
         } else {
+            // The history, oldest first; the defect keeps only the last (current) entry.
+            let skipped = if subject.defects.on(Defect::FuhyoCurrentAddressOnly) {
+                p.addresses.len().saturating_sub(1)
+            } else {
+                0
+            };
             p.addresses
                 .iter()
+                .skip(skipped)
                 .map(|a| AnnexAddress {
                     address: a.address.clone(),
                     since: a.since,

@@ -133,7 +133,11 @@ pub async fn issue(
         certificate: req.certificate,
         copies: req.copies,
         fee_per_copy: fee,
-        fee_total: fee.saturating_mul(u32::from(req.copies)),
+        fee_total: if defects.on(Defect::CopiesChargedAsOne) {
+            fee
+        } else {
+            fee.saturating_mul(u32::from(req.copies))
+        },
         certificate_number: certificate_number.clone(),
         issue_date,
         document: describe(&pdf, defects),

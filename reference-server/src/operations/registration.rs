@@ -4,6 +4,7 @@ use kofu_fixtures::Municipality;
 use kofu_profile::registration::{Registration, RegistrationRequest, RegistrationStatus};
 
 use super::{card_holder, check_reception, context, registration_status, request_hash};
+use crate::defects::Defect;
 use crate::http::AppError;
 use crate::rules::eligibility;
 use crate::state::AppState;
@@ -75,7 +76,9 @@ pub async fn file(
     if eligibility::family_register_here(&ctx, person).is_none() {
         return Err(AppError::not_issuable("no 戸籍 here"));
     }
-    if evaluation.residence.is_some() {
+    if evaluation.residence.is_some()
+        && !state.defects().on(Defect::RegistrationFromResidentAccepted)
+    {
         // The holder lives here: no registration is needed; a personal reason.
         return Err(AppError::not_issuable("resident here"));
     }

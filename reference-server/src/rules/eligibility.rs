@@ -172,7 +172,11 @@ pub fn family_register_here<'a>(
         .family_register
         .as_deref()
         .and_then(|k| ctx.fixtures.register.family_register(k))
-        .filter(|k| k.municipality == ctx.municipality.code && k.state == FamilyRegisterState::Open)
+        .filter(|k| {
+            k.municipality == ctx.municipality.code
+                && (k.state == FamilyRegisterState::Open
+                    || ctx.defects.on(Defect::ClosedKosekiServed))
+        })
 }
 
 enum DomicileAccess {
