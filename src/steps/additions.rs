@@ -9,9 +9,8 @@ use std::sync::Arc;
 use cucumber::{given, then, when};
 use kofu_fixtures::municipality::CertificateOffer;
 use kofu_mock_center::center::api::IssueRequest;
-use kofu_profile::{CertificateType, IssuanceOptions, Scope};
+use kofu_profile::{CertificateType, Scope};
 
-use super::keep;
 use crate::additions::BundledAddition;
 use crate::checks::{expect_eq, fail};
 use crate::steps::center::CenterRig;
@@ -60,25 +59,6 @@ fn added_type(
             &world.evidence_dir,
         ),
     }
-}
-
-/// Options a resident picks for a type without further choice: the holder alone for
-/// 住民票 types, the latest offered 年度 for tax types, nothing otherwise.
-fn plain_options(offer: &CertificateOffer) -> IssuanceOptions {
-    let t = offer.certificate;
-    let mut options = IssuanceOptions::default();
-    if t.is_resident_record() {
-        options.scope = Some(
-            if offer.scopes.is_empty() || offer.scopes.contains(&Scope::Holder) {
-                Scope::Holder
-            } else {
-                offer.scopes[0]
-            },
-        );
-    } else if t.is_tax() {
-        options.fiscal_year = offer.fiscal_years.iter().max().copied();
-    }
-    options
 }
 
 /// What a menu item or a profile offer promises, compared field by field.
@@ -168,7 +148,7 @@ fn choose_added_type(world: &mut KofuWorld) {
     let addition = type_addition(world);
     let (t, offer) = added_type(world, &addition);
     world.certificate = Some(t);
-    world.options = plain_options(&offer);
+    world.options = super::plain_options(&offer);
 }
 
 /// Use the first store and terminal of an operator of the fixtures.
@@ -270,29 +250,17 @@ fn menu_keeps_before_types(world: &mut KofuWorld) {
 async fn before_types_still_issue(world: &mut KofuWorld) {
     let addition = type_addition(world);
     let code = addition.municipality().to_owned();
-    let mut problems = Vec::new();
-    for offer in &addition.before.certificates {
-        let t = offer.certificate;
-        let req = crate::terminal::issuance_request(world, t, plain_options(offer), 1);
-        let reply = world.center().issue(&code, &req).await;
-        match keep(world, reply) {
-            Some(issued) => {
-                let expected = (t, 1, offer.fee, offer.fee);
-                let actual = (
-                    issued.certificate,
-                    issued.copies,
-                    issued.fee_per_copy,
-                    issued.fee_total,
-                );
-                if expected != actual {
-                    problems.push(format!(
-                        "{t}: issued (type, copies, fee per copy, total) {actual:?}, before the addition {expected:?}"
-                    ));
-                }
-            }
-            None => problems.push(format!("{t}: not issued: {:?}", world.last)),
-        }
-    }
+    let requests = addition
+        .before
+        .certificates
+        .iter()
+        .map(|offer| {
+            let t = offer.certificate;
+            let req = crate::terminal::issuance_request(world, t, super::plain_options(offer), 1);
+            (t.to_string(), offer.fee, req)
+        })
+        .collect();
+    let problems = super::issue_at_fee(world, &code, requests, "before the addition").await;
     if !problems.is_empty() {
         fail(
             &format!(
@@ -346,7 +314,7 @@ async fn center_issue_added_type(world: &mut KofuWorld, copies: u8) {
     let req = IssueRequest {
         municipality: Some(addition.municipality().to_owned()),
         certificate: t,
-        options: plain_options(&offer),
+        options: super::plain_options(&offer),
         copies,
     };
     world.kiosk.refusal = None;

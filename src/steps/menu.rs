@@ -340,23 +340,18 @@ fn plain_options(
     claims: &kofu_fixtures::Municipality,
     certificate: CertificateType,
 ) -> kofu_profile::IssuanceOptions {
-    let offer = claims.offer(certificate);
-    let mut options = kofu_profile::IssuanceOptions::default();
-    if certificate.is_resident_record() {
-        let scopes = offer.map(|o| o.scopes.clone()).unwrap_or_default();
-        options.scope = Some(
-            if scopes.is_empty() || scopes.contains(&kofu_profile::Scope::Holder) {
-                kofu_profile::Scope::Holder
-            } else {
-                scopes[0]
-            },
-        );
-    } else if certificate.is_tax() {
-        options.fiscal_year = Some(
-            offer
-                .and_then(|o| o.fiscal_years.iter().max().copied())
-                .unwrap_or(2026),
-        );
+    let mut options = match claims.offer(certificate) {
+        Some(offer) => super::plain_options(offer),
+        None => kofu_profile::IssuanceOptions {
+            scope: certificate
+                .is_resident_record()
+                .then_some(kofu_profile::Scope::Holder),
+            ..Default::default()
+        },
+    };
+    // A tax type the profile does not claim (or claims with no 年度): the current 年度.
+    if certificate.is_tax() && options.fiscal_year.is_none() {
+        options.fiscal_year = Some(2026);
     }
     options
 }
@@ -420,35 +415,11 @@ async fn offered_are_issuable(world: &mut KofuWorld) {
         for (n, options) in variants.into_iter().enumerate() {
             // The first variant of each type at the most copies, the others at one.
             let copies = if n == 0 { item.max_copies.max(1) } else { 1 };
-            requests.push((item.fee, probe_request(world, t, options, copies)));
+            let (label, req) = probe_request(world, t, options, copies);
+            requests.push((label, item.fee, req));
         }
     }
-    let mut problems = Vec::new();
-    for (fee, (label, req)) in requests {
-        let reply = world.center().issue(&code, &req).await;
-        match keep(world, reply) {
-            Some(issued) => {
-                let expected = (
-                    req.certificate,
-                    req.copies,
-                    fee,
-                    fee * u32::from(req.copies),
-                );
-                let actual = (
-                    issued.certificate,
-                    issued.copies,
-                    issued.fee_per_copy,
-                    issued.fee_total,
-                );
-                if expected != actual {
-                    problems.push(format!(
-                        "{label}: issued (type, copies, fee per copy, total) {actual:?}, the menu implies {expected:?}"
-                    ));
-                }
-            }
-            None => problems.push(format!("{label}: not issued: {:?}", world.last)),
-        }
-    }
+    let problems = super::issue_at_fee(world, &code, requests, "the menu implies").await;
     if !problems.is_empty() {
         fail(
             "menu honesty: everything the menu offers, with any offered option, year and copies, must be issued at the menu's fee",

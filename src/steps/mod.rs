@@ -65,6 +65,65 @@ pub fn scope_named(name: &str) -> kofu_profile::Scope {
     }
 }
 
+/// Options a resident picks for a type without further choice: the holder alone for
+/// 住民票 types, the latest offered 年度 for tax types, nothing otherwise.
+pub fn plain_options(
+    offer: &kofu_fixtures::municipality::CertificateOffer,
+) -> kofu_profile::IssuanceOptions {
+    let t = offer.certificate;
+    let mut options = kofu_profile::IssuanceOptions::default();
+    if t.is_resident_record() {
+        options.scope = Some(
+            if offer.scopes.is_empty() || offer.scopes.contains(&kofu_profile::Scope::Holder) {
+                kofu_profile::Scope::Holder
+            } else {
+                offer.scopes[0]
+            },
+        );
+    } else if t.is_tax() {
+        options.fiscal_year = offer.fiscal_years.iter().max().copied();
+    }
+    options
+}
+
+/// Ask the candidate for each `(label, fee per copy, request)` at municipality `code`:
+/// each must be issued as asked (type, copies) at that fee. Returns one line per request
+/// that was not, naming what came back and what `basis` implied.
+pub async fn issue_at_fee(
+    world: &mut KofuWorld,
+    code: &str,
+    requests: Vec<(String, u32, kofu_profile::issuance::IssuanceRequest)>,
+    basis: &str,
+) -> Vec<String> {
+    let mut problems = Vec::new();
+    for (label, fee, req) in requests {
+        let reply = world.center().issue(code, &req).await;
+        match keep(world, reply) {
+            Some(issued) => {
+                let expected = (
+                    req.certificate,
+                    req.copies,
+                    fee,
+                    fee * u32::from(req.copies),
+                );
+                let actual = (
+                    issued.certificate,
+                    issued.copies,
+                    issued.fee_per_copy,
+                    issued.fee_total,
+                );
+                if expected != actual {
+                    problems.push(format!(
+                        "{label}: issued (type, copies, fee per copy, total) {actual:?}, {basis} {expected:?}"
+                    ));
+                }
+            }
+            None => problems.push(format!("{label}: not issued: {:?}", world.last)),
+        }
+    }
+    problems
+}
+
 /// Compare `body` with the candidate's reviewed snapshot at `location`; a first run of a
 /// vendor's candidate records it for review, a mismatch fails the step with a diff.
 pub fn compare_snapshot(
