@@ -9,7 +9,8 @@ use super::keep;
 use crate::checks::{expect_eq, fail};
 use crate::world::KofuWorld;
 
-fn last(world: &KofuWorld) -> kofu_profile::issuance::Issuance {
+/// The last issuance the candidate answered; none fails the step.
+pub fn last(world: &KofuWorld) -> kofu_profile::issuance::Issuance {
     match world.issuances.last() {
         Some((_, i)) => i.clone(),
         None => fail(
@@ -20,8 +21,28 @@ fn last(world: &KofuWorld) -> kofu_profile::issuance::Issuance {
     }
 }
 
-async fn report(world: &mut KofuWorld, copies: Vec<CopyOutcome>) {
-    let issuance = last(world);
+/// Outcomes for copies `1..=n`: the first `k` 確定 (confirmed), the rest 取消
+/// (cancelled).
+pub fn outcomes(n: u8, k: u8) -> Vec<CopyOutcome> {
+    (1..=n)
+        .map(|copy| CopyOutcome {
+            copy,
+            outcome: if copy <= k {
+                Outcome::Confirmed
+            } else {
+                Outcome::Cancelled
+            },
+        })
+        .collect()
+}
+
+/// Report the outcome of `issuance`'s copies; the answer becomes the last answer.
+/// Returns whether the candidate accepted it.
+pub async fn report(
+    world: &mut KofuWorld,
+    issuance: &kofu_profile::issuance::Issuance,
+    copies: Vec<CopyOutcome>,
+) -> bool {
     let code = world.municipality_code();
     let report = OutcomeReport {
         reported_at: world.reception_time(),
@@ -31,35 +52,19 @@ async fn report(world: &mut KofuWorld, copies: Vec<CopyOutcome>) {
         .center()
         .report_outcome(&code, &issuance.issuance_id, &report)
         .await;
-    let _ = keep(world, reply);
+    keep(world, reply).is_some()
 }
 
 #[when(expr = "すべての部数の印刷を確定として報告する")]
 async fn confirm_all(world: &mut KofuWorld) {
-    let n = last(world).copies;
-    let copies = (1..=n)
-        .map(|copy| CopyOutcome {
-            copy,
-            outcome: Outcome::Confirmed,
-        })
-        .collect();
-    report(world, copies).await;
+    let issuance = last(world);
+    report(world, &issuance, outcomes(issuance.copies, issuance.copies)).await;
 }
 
 #[when(expr = "{int} 通目までを確定、残りを取消として報告する")]
 async fn confirm_until(world: &mut KofuWorld, k: u8) {
-    let n = last(world).copies;
-    let copies = (1..=n)
-        .map(|copy| CopyOutcome {
-            copy,
-            outcome: if copy <= k {
-                Outcome::Confirmed
-            } else {
-                Outcome::Cancelled
-            },
-        })
-        .collect();
-    report(world, copies).await;
+    let issuance = last(world);
+    report(world, &issuance, outcomes(issuance.copies, k)).await;
 }
 
 /// The candidate's records of the last issuance, read for the JST business date of

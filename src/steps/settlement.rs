@@ -5,55 +5,16 @@
 use cucumber::{then, when};
 use kofu_profile::issuance::{Issuance, IssuanceRequest};
 use kofu_profile::menu::{Menu, MenuRequest};
-use kofu_profile::outcome::{CopyOutcome, CopyState, Outcome, OutcomeReport};
+use kofu_profile::outcome::CopyState;
 use kofu_profile::records::IssuanceRecord;
 use kofu_profile::{CertificateType, IssuanceOptions, Scope};
 
 use kofu_mock_center::client::Reply;
 
 use super::keep;
+use super::outcome::{last, outcomes, report};
 use crate::checks::{expect_eq, fail};
 use crate::world::{KofuWorld, LastAnswer};
-
-fn last_issuance(world: &KofuWorld) -> Issuance {
-    match world.issuances.last() {
-        Some((_, i)) => i.clone(),
-        None => fail(
-            "settlement: nothing was issued",
-            format!("last answer: {:?}", world.last),
-            &world.evidence_dir,
-        ),
-    }
-}
-
-/// Outcomes for copies `1..=n`: the first `k` 確定 (confirmed), the rest 取消
-/// (cancelled).
-fn outcomes(n: u8, k: u8) -> Vec<CopyOutcome> {
-    (1..=n)
-        .map(|copy| CopyOutcome {
-            copy,
-            outcome: if copy <= k {
-                Outcome::Confirmed
-            } else {
-                Outcome::Cancelled
-            },
-        })
-        .collect()
-}
-
-/// Report the outcome of an issuance; the answer becomes the last answer.
-async fn report(world: &mut KofuWorld, issuance: &Issuance, copies: Vec<CopyOutcome>) -> bool {
-    let code = world.municipality_code();
-    let report = OutcomeReport {
-        reported_at: world.reception_time(),
-        copies,
-    };
-    let reply = world
-        .center()
-        .report_outcome(&code, &issuance.issuance_id, &report)
-        .await;
-    keep(world, reply).is_some()
-}
 
 /// The candidate's records for one business date; a refusal fails the step.
 async fn records_of_day(world: &mut KofuWorld, day: chrono::NaiveDate) -> Vec<IssuanceRecord> {
@@ -81,13 +42,13 @@ fn date(world: &KofuWorld, text: &str) -> chrono::NaiveDate {
 
 #[when(expr = "もう一度 {int} 通目までを確定、残りを取消として報告する")]
 async fn report_again(world: &mut KofuWorld, k: u8) {
-    let issuance = last_issuance(world);
+    let issuance = last(world);
     report(world, &issuance, outcomes(issuance.copies, k)).await;
 }
 
 #[when(expr = "すべての部数を取消として報告する")]
 async fn cancel_all(world: &mut KofuWorld) {
-    let issuance = last_issuance(world);
+    let issuance = last(world);
     report(world, &issuance, outcomes(issuance.copies, 0)).await;
 }
 
@@ -105,7 +66,7 @@ fn report_accepted(world: &mut KofuWorld) {
 #[then(expr = "交付は業務日 {string} の記録にあり、業務日 {string} の記録にはない")]
 async fn dated_records(world: &mut KofuWorld, on: String, not_on: String) {
     let (on, not_on) = (date(world, &on), date(world, &not_on));
-    let issuance = last_issuance(world);
+    let issuance = last(world);
     let reception = world.reception_time();
     let ours = |records: Vec<IssuanceRecord>| -> Vec<IssuanceRecord> {
         records
