@@ -1,3 +1,5 @@
+use std::path::Path;
+
 use super::*;
 use pretty_assertions::assert_eq;
 

@@ -1,113 +1,37 @@
-//! 清算 (settlement) steps beyond a single record: repeated and conflicting 印刷結果
-//! (print outcome) reports, the 業務日 (business date) boundary at JST midnight, and
-//! the 交付手数料 (fee) table of every type the municipality profile claims.
+//! 交付手数料表 steps: every type the municipality profile claims is issued through the
+//! menu and reported, and each issuance and record carries the claimed fee per copy,
+//! charged for the confirmed copies only.
 
 use cucumber::{then, when};
 use kofu_profile::issuance::{Issuance, IssuanceRequest};
 use kofu_profile::menu::{Menu, MenuRequest};
 use kofu_profile::outcome::CopyState;
-use kofu_profile::records::IssuanceRecord;
-use kofu_profile::{CertificateType, IssuanceOptions, Scope};
+use kofu_profile::{CertificateType, IssuanceOptions};
 
 use kofu_mock_center::client::Reply;
 
-use super::keep;
-use super::outcome::{last, outcomes, report};
+use super::outcome::{outcomes, report};
+use super::records_of_day;
 use crate::checks::{expect_eq, fail};
-use crate::world::{KofuWorld, LastAnswer};
-
-/// The candidate's records for one business date; a refusal fails the step.
-async fn records_of_day(world: &mut KofuWorld, day: chrono::NaiveDate) -> Vec<IssuanceRecord> {
-    let code = world.municipality_code();
-    let reply = world.center().records(&code, day, day).await;
-    match keep(world, reply) {
-        Some(r) => r.records,
-        None => fail(
-            &format!("records: the candidate must answer the records of business date {day}"),
-            format!("answer: {:?}", world.last),
-            &world.evidence_dir,
-        ),
-    }
-}
-
-fn date(world: &KofuWorld, text: &str) -> chrono::NaiveDate {
-    text.parse().unwrap_or_else(|e| {
-        fail(
-            "scenario error: a 業務日 is written YYYY-MM-DD",
-            format!("`{text}`: {e}"),
-            &world.evidence_dir,
-        )
-    })
-}
-
-#[when(expr = "もう一度 {int} 通目までを確定、残りを取消として報告する")]
-async fn report_again(world: &mut KofuWorld, k: u8) {
-    let issuance = last(world);
-    report(world, &issuance, outcomes(issuance.copies, k)).await;
-}
-
-#[when(expr = "すべての部数を取消として報告する")]
-async fn cancel_all(world: &mut KofuWorld) {
-    let issuance = last(world);
-    report(world, &issuance, outcomes(issuance.copies, 0)).await;
-}
-
-#[then(expr = "印刷結果の報告は受け付けられる")]
-fn report_accepted(world: &mut KofuWorld) {
-    if !matches!(world.last, Some(LastAnswer::Ok { status: 200, .. })) {
-        fail(
-            "outcome: reporting an outcome a copy already has must be accepted (200) and change nothing",
-            format!("answer: {:?}", world.last),
-            &world.evidence_dir,
-        );
-    }
-}
-
-#[then(expr = "交付は業務日 {string} の記録にあり、業務日 {string} の記録にはない")]
-async fn dated_records(world: &mut KofuWorld, on: String, not_on: String) {
-    let (on, not_on) = (date(world, &on), date(world, &not_on));
-    let issuance = last(world);
-    let reception = world.reception_time();
-    let ours = |records: Vec<IssuanceRecord>| -> Vec<IssuanceRecord> {
-        records
-            .into_iter()
-            .filter(|r| r.request_id == issuance.request_id)
-            .collect()
-    };
-    let found = ours(records_of_day(world, on).await);
-    let elsewhere = ours(records_of_day(world, not_on).await);
-    expect_eq(
-        &format!(
-            "records: an issuance received at {} belongs to business date {on} (the JST date) and to no other",
-            reception.to_rfc3339()
-        ),
-        &(vec![on], Vec::<chrono::NaiveDate>::new()),
-        &(
-            found.iter().map(|r| r.business_date).collect(),
-            elsewhere.iter().map(|r| r.business_date).collect(),
-        ),
-        &world.evidence_dir,
-    );
-}
+use crate::steps::keep;
+use crate::steps::menu::claims_for;
+use crate::steps::options::{self, NoPlainChoice};
+use crate::world::KofuWorld;
 
 /// The card's menu at the municipality under test, read once per scenario.
 async fn menu(world: &mut KofuWorld) -> Menu {
-    if let Some(m) = &world.menu {
+    if let Some(m) = &world.answers.menu {
         return m.clone();
     }
     let code = world.municipality_code();
-    let card = world
-        .card
-        .as_ref()
-        .unwrap_or_else(|| panic!("no card was placed on the terminal (カード … を置く)"));
     let req = MenuRequest {
-        reception: crate::terminal::reception(world),
-        card_serial: card.serial.clone(),
+        reception: world.reception(),
+        card_serial: world.placed_card().serial.clone(),
     };
-    let reply = world.center().menu(&code, &req).await;
+    let reply = world.candidate().menu(&code, &req).await;
     match reply {
         Ok(Reply::Ok { value, .. }) => {
-            world.menu = Some(value.clone());
+            world.answers.menu = Some(value.clone());
             value
         }
         other => fail(
@@ -118,54 +42,27 @@ async fn menu(world: &mut KofuWorld) -> Menu {
     }
 }
 
-/// The simplest options the menu offers for a type: 本人のみ, the newest 年度.
+/// The plain options of a menu item; a menu offering none fails the step.
 fn plain_options(world: &KofuWorld, item: &kofu_profile::menu::MenuItem) -> IssuanceOptions {
     let t = item.certificate;
-    if t.is_resident_record() {
-        let scope = [Scope::Holder, Scope::Household]
-            .into_iter()
-            .find(|s| item.scopes.contains(s))
-            .unwrap_or_else(|| {
-                fail(
-                    &format!("menu: {t} must offer 本人のみ or 世帯全員 to this card"),
-                    format!("scopes: {:?}", item.scopes),
-                    &world.evidence_dir,
-                )
-            });
-        IssuanceOptions {
-            scope: Some(scope),
-            ..Default::default()
-        }
-    } else if t.is_tax() {
-        let year = item.fiscal_years.iter().max().copied().unwrap_or_else(|| {
-            fail(
-                &format!("menu: {t} is offered with no fiscal year"),
-                "fiscal_years: []",
-                &world.evidence_dir,
-            )
-        });
-        IssuanceOptions {
-            fiscal_year: Some(year),
-            ..Default::default()
-        }
-    } else {
-        IssuanceOptions::default()
+    match options::of_menu_item(item) {
+        Ok(o) => o,
+        Err(NoPlainChoice::Scope(scopes)) => fail(
+            &format!("menu: {t} must offer 本人のみ or 世帯全員 to this card"),
+            format!("scopes: {scopes:?}"),
+            &world.evidence_dir,
+        ),
+        Err(NoPlainChoice::FiscalYear) => fail(
+            &format!("menu: {t} is offered with no fiscal year"),
+            "fiscal_years: []",
+            &world.evidence_dir,
+        ),
     }
 }
 
 /// What the municipality profile claims for the municipality under test.
 fn claims(world: &KofuWorld) -> kofu_fixtures::Municipality {
-    let code = world.municipality_code();
-    match world
-        .ctx()
-        .candidate
-        .municipalities
-        .iter()
-        .find(|m| m.code == code)
-    {
-        Some(m) => m.clone(),
-        None => panic!("no municipality profile claims {code}"),
-    }
+    claims_for(world, &world.municipality_code())
 }
 
 #[when(
@@ -176,6 +73,7 @@ async fn issue_every_claimed_type(world: &mut KofuWorld, n: u8, k: u8) {
     let claimed = claims(world);
     let m = menu(world).await;
     let card = world
+        .scene
         .card
         .as_ref()
         .map(|c| c.id.clone())
@@ -196,20 +94,20 @@ async fn issue_every_claimed_type(world: &mut KofuWorld, n: u8, k: u8) {
         };
         let options = plain_options(world, item);
         let copies = n.min(offer.max_copies).max(1);
-        let req = crate::terminal::issuance_request(world, t, options, copies);
-        let reply = world.center().issue(&code, &req).await;
+        let req = world.issuance_request(t, options, copies);
+        let reply = world.candidate().issue(&code, &req).await;
         let Some(issuance) = keep(world, reply) else {
             fail(
                 &format!("issuance: {t}, offered on the menu, must be issued"),
-                format!("answer: {:?}", world.last),
+                format!("answer: {:?}", world.answers.last),
                 &world.evidence_dir,
             );
         };
-        world.issuances.push((req, issuance.clone()));
+        world.answers.issuances.push((req, issuance.clone()));
         if !report(world, &issuance, outcomes(issuance.copies, k)).await {
             fail(
                 &format!("outcome: the print outcome of {t} must be accepted"),
-                format!("answer: {:?}", world.last),
+                format!("answer: {:?}", world.answers.last),
                 &world.evidence_dir,
             );
         }
@@ -229,11 +127,11 @@ async fn fee_table(world: &mut KofuWorld) {
     let claimed = claims(world);
     let day = kofu_profile::time::jst_date(&world.reception_time());
     let records = records_of_day(world, day).await;
-    let issued: Vec<(IssuanceRequest, Issuance)> = world.issuances.clone();
+    let issued: Vec<(IssuanceRequest, Issuance)> = world.answers.issuances.clone();
     if issued.is_empty() {
         fail(
             "settlement: nothing was issued",
-            format!("last answer: {:?}", world.last),
+            format!("last answer: {:?}", world.answers.last),
             &world.evidence_dir,
         );
     }
