@@ -1,6 +1,7 @@
 //! The `kofu` command line: parses flags and calls the library (the engine, the
 //! reference server, the standalone center, the scripted terminal). Exit codes are
-//! documented in `kofu::exit` and the README.
+//! documented in `kofu::exit` and the README. Longer than 400 lines because every
+//! subcommand's flags are declared here, and only here.
 
 use std::path::PathBuf;
 use std::process::ExitCode;

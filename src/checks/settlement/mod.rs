@@ -4,6 +4,9 @@
 //! day, and month), and compared with what the settlement rules say they must be:
 //! the copies the printer actually printed (the journal's count), the municipality
 //! profile's 交付手数料 table, and each operator's 委託手数料 contract.
+//!
+//! Longer than 400 lines because the three ledgers' accounts and the rules they are
+//! compared with are one reconciliation; the written report is [`report`].
 
 use std::collections::{BTreeMap, BTreeSet};
 

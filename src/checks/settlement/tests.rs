@@ -1,3 +1,5 @@
+//! The reconciliation rules checked on small ledgers built by hand.
+
 use std::path::Path;
 
 use super::*;

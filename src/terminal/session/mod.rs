@@ -17,6 +17,9 @@
 //! each copy) and one line in the sales journal. Time comes from the scenario's clock:
 //! the session's reception time, and elapsed time told by [`KioskSession::idle`].
 //! Nothing here sleeps.
+//!
+//! Longer than 400 lines because the transitions of one state machine belong together;
+//! its screens, endings and errors are in `screen.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;
