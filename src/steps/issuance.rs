@@ -6,8 +6,6 @@ use cucumber::{given, then, when};
 use kofu_profile::issuance::{Issuance, IssuanceRequest};
 use kofu_profile::{CertificateType, Scope};
 
-use kofu_mock_center::client::Reply;
-
 use super::keep;
 use super::params::{Certificate, ScopeName};
 use crate::checks::{self, expect_eq, fail};
@@ -77,26 +75,11 @@ async fn member_ids(
     certificate: CertificateType,
     persons: &[String],
 ) -> Vec<String> {
-    if world.answers.menu.is_none() {
-        let code = world.municipality_code();
-        let req = kofu_profile::menu::MenuRequest {
-            reception: world.reception(),
-            card_serial: world.placed_card().serial.clone(),
-        };
-        match world.candidate().menu(&code, &req).await {
-            Ok(Reply::Ok { value, .. }) => world.answers.menu = Some(value),
-            other => fail(
-                "menu: the candidate must answer the menu the 世帯の一部 choice is made from",
-                format!("answer: {other:?}"),
-                &world.evidence_dir,
-            ),
-        }
-    }
-    let offered = world
-        .answers
-        .menu
-        .as_ref()
-        .and_then(|m| m.items.iter().find(|i| i.certificate == certificate))
+    let menu = super::menu::menu_once(world, "the 世帯の一部 choice is made from").await;
+    let offered = menu
+        .items
+        .iter()
+        .find(|i| i.certificate == certificate)
         .map(|i| i.members.clone())
         .unwrap_or_default();
     let rig = world.rig().clone();

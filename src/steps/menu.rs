@@ -4,6 +4,7 @@
 
 use cucumber::{then, when};
 use kofu_fixtures::municipality::CertificateOffer;
+use kofu_mock_center::client::Reply;
 use kofu_profile::menu::{Menu, MenuItem};
 use kofu_profile::{CertificateType, Scope};
 
@@ -70,6 +71,31 @@ pub fn last_menu(world: &KofuWorld) -> Menu {
         None => fail(
             "menu: the candidate returned no menu",
             format!("last answer: {:?}", world.answers.last),
+            &world.evidence_dir,
+        ),
+    }
+}
+
+/// The card's menu at the municipality under test, asked once per scenario: the last
+/// menu answered, else a new one. A refusal fails the step, saying what the menu was
+/// needed for (`purpose`).
+pub async fn menu_once(world: &mut KofuWorld, purpose: &str) -> Menu {
+    if let Some(m) = &world.answers.menu {
+        return m.clone();
+    }
+    let code = world.municipality_code();
+    let req = kofu_profile::menu::MenuRequest {
+        reception: world.reception(),
+        card_serial: world.placed_card().serial.clone(),
+    };
+    match world.candidate().menu(&code, &req).await {
+        Ok(Reply::Ok { value, .. }) => {
+            world.answers.menu = Some(value.clone());
+            value
+        }
+        other => fail(
+            &format!("menu: the candidate must answer the menu {purpose}"),
+            format!("answer: {other:?}"),
             &world.evidence_dir,
         ),
     }

@@ -4,43 +4,16 @@
 
 use cucumber::{then, when};
 use kofu_profile::issuance::{Issuance, IssuanceRequest};
-use kofu_profile::menu::{Menu, MenuRequest};
 use kofu_profile::outcome::CopyState;
 use kofu_profile::{CertificateType, IssuanceOptions};
-
-use kofu_mock_center::client::Reply;
 
 use super::outcome::{outcomes, report};
 use super::records_of_day;
 use crate::checks::{expect_eq, fail};
 use crate::steps::keep;
-use crate::steps::menu::claims_for;
+use crate::steps::menu::{claims_for, menu_once};
 use crate::steps::options::{self, NoPlainChoice};
 use crate::world::KofuWorld;
-
-/// The card's menu at the municipality under test, read once per scenario.
-async fn menu(world: &mut KofuWorld) -> Menu {
-    if let Some(m) = &world.answers.menu {
-        return m.clone();
-    }
-    let code = world.municipality_code();
-    let req = MenuRequest {
-        reception: world.reception(),
-        card_serial: world.placed_card().serial.clone(),
-    };
-    let reply = world.candidate().menu(&code, &req).await;
-    match reply {
-        Ok(Reply::Ok { value, .. }) => {
-            world.answers.menu = Some(value.clone());
-            value
-        }
-        other => fail(
-            "menu: the candidate must answer the menu the fee table is read through",
-            format!("answer: {other:?}"),
-            &world.evidence_dir,
-        ),
-    }
-}
 
 /// The plain options of a menu item; a menu offering none fails the step.
 fn plain_options(world: &KofuWorld, item: &kofu_profile::menu::MenuItem) -> IssuanceOptions {
@@ -71,7 +44,7 @@ fn claims(world: &KofuWorld) -> kofu_fixtures::Municipality {
 async fn issue_every_claimed_type(world: &mut KofuWorld, n: u8, k: u8) {
     let code = world.municipality_code();
     let claimed = claims(world);
-    let m = menu(world).await;
+    let m = menu_once(world, "the fee table is read through").await;
     let card = world
         .scene
         .card
