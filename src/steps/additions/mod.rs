@@ -21,7 +21,7 @@ use crate::terminal::TerminalId;
 use crate::world::KofuWorld;
 
 /// The type addition in play; the run filter only lets its scenarios run when there is one.
-pub(super) fn type_addition(world: &KofuWorld) -> BundledAddition {
+fn type_addition(world: &KofuWorld) -> BundledAddition {
     match world.rig().additions.type_addition() {
         Some(a) => a.clone(),
         None => fail(
@@ -33,7 +33,7 @@ pub(super) fn type_addition(world: &KofuWorld) -> BundledAddition {
 }
 
 /// The operator addition in play.
-pub(super) fn operator_addition(world: &KofuWorld) -> BundledAddition {
+fn operator_addition(world: &KofuWorld) -> BundledAddition {
     match world.rig().additions.operator_addition() {
         Some(a) => a.clone(),
         None => fail(
