@@ -8,6 +8,7 @@ pub mod issuance;
 pub mod kiosk;
 pub mod menu;
 pub mod outcome;
+pub mod pdf;
 pub mod reception;
 pub mod registration;
 pub mod settlement;
