@@ -10,7 +10,7 @@
 //!   UTF-8 with BOM, else PDFDocEncoding): the document information dictionary,
 //!   annotations (`/Contents`, `/T`, …), form fields (`/T`, `/V`, …), file
 //!   specifications, outlines, everything;
-//! - every stream, decompressed (image data excepted): XMP metadata (with XML numeric
+//! - every stream, decompressed (image data and font programs excepted): XMP metadata (with XML numeric
 //!   character references decoded), embedded files, content streams, fonts, read both as
 //!   UTF-8 (Latin-1 where it is not) and, when it looks like it, as UTF-16BE;
 //! - the text of every page, decoded through its fonts (ToUnicode maps), with the
@@ -530,6 +530,18 @@ impl<'a> Scanner<'a> {
                 )));
             }
         }
+        // Font programs (glyph outlines) are binary and hold no text for a reader.
+        let font_programs: BTreeSet<ObjectId> = doc
+            .objects
+            .values()
+            .filter_map(|o| o.as_dict().ok())
+            .filter(|d| d.has_type(b"FontDescriptor"))
+            .flat_map(|d| {
+                [b"FontFile".as_slice(), b"FontFile2", b"FontFile3"]
+                    .into_iter()
+                    .filter_map(|k| d.get(k).ok().and_then(|r| r.as_reference().ok()))
+            })
+            .collect();
         for (&id, object) in &doc.objects {
             let holder = if Some(id) == info {
                 Holder::Info
@@ -541,7 +553,9 @@ impl<'a> Scanner<'a> {
             match object {
                 Object::Stream(stream) => {
                     self.dictionary(&stream.dict, &holder, 0);
-                    self.stream(id, stream, &holder);
+                    if !font_programs.contains(&id) {
+                        self.stream(id, stream, &holder);
+                    }
                 }
                 other => self.value(other, &holder, b"", 0),
             }

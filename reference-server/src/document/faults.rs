@@ -77,11 +77,12 @@ pub fn chosen(
         });
     }
     if defects.on(Defect::PdfAnnotationOtherPerson) {
-        let other = fixtures
-            .register
-            .persons
-            .iter()
-            .find(|p| p.id != holder.id && !listed.iter().any(|l| l.id == p.id));
+        let other = fixtures.register.persons.iter().find(|p| {
+            p.id != holder.id
+                && !listed.iter().any(|l| l.id == p.id)
+                && (p.household.is_none() || p.household != holder.household)
+                && (p.family_register.is_none() || p.family_register != holder.family_register)
+        });
         if let Some(other) = other {
             out.push(Fault::AnnotationNaming(format!(
                 "テンプレート確認用 {} で出力確認済み",
