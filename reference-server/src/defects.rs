@@ -104,6 +104,30 @@ defects! {
     /// Fonts are not embedded.
     FontsNotEmbedded = "fonts-not-embedded":
         "PDF fonts are not embedded: the printer is expected to have them",
+    /// The holder's 個人番号 in the PDF's document information.
+    PdfMetadataPersonalNumber = "pdf-metadata-personal-number":
+        "the PDF's document information carries the holder's 個人番号 in /Keywords: the PDF library's metadata is filled from the session's subject fields",
+    /// An /OpenAction runs JavaScript.
+    PdfJavascript = "pdf-javascript":
+        "the PDF runs JavaScript on open (an /OpenAction calling print()): a silent-print script left from the vendor's desktop template",
+    /// The register extract is attached to the PDF.
+    PdfEmbeddedFile = "pdf-embedded-file":
+        "the PDF embeds the register extract it was built from (a CSV with 個人番号 and 住民票コード) as an attached file, for troubleshooting",
+    /// An AcroForm text field is left in the PDF.
+    PdfFormField = "pdf-form-field":
+        "the PDF is still a fillable form: the 氏名 text field of the form template the certificate was filled into is left in the file",
+    /// A reviewer's note names another resident.
+    PdfAnnotationOtherPerson = "pdf-annotation-other-person":
+        "the PDF carries a reviewer's sticky note (a /Text annotation) from template testing that names another resident",
+    /// The 住民票コード as invisible text.
+    PdfInvisibleText = "pdf-invisible-text":
+        "every page draws the holder's 住民票コード as invisible text (render mode 3), a search layer meant for the back office",
+    /// A /URI link to the vendor's site.
+    PdfExternalLink = "pdf-external-link":
+        "the footer links to the vendor's support site with a /URI action: the kiosk's viewer may open the network",
+    /// Encrypted with an empty user password.
+    PdfEncrypted = "pdf-encrypted":
+        "the PDF is encrypted with an empty user password to forbid editing: a kiosk printer that does not decrypt refuses it",
     /// The menu's 住民票 fee is 300 yen.
     MenuFeeDiffers = "menu-fee-differs":
         "the menu shows a stale 住民票 fee of 300 yen instead of the configured fee",

@@ -240,6 +240,22 @@ async fn bites(defect: Defect) {
             let t = text(&issue(&h, AOBADAI, &juminhyo("C001")).await);
             assert!(!t.contains("桜井太郎"), "{t}");
         }
+        Defect::PdfMetadataPersonalNumber
+        | Defect::PdfJavascript
+        | Defect::PdfEmbeddedFile
+        | Defect::PdfFormField
+        | Defect::PdfAnnotationOtherPerson
+        | Defect::PdfInvisibleText
+        | Defect::PdfExternalLink
+        | Defect::PdfEncrypted => {
+            // The fault itself is read back in src/document/faults.rs; here the served
+            // PDF differs from the one served without the switch.
+            let faulty = pdf_bytes(&issue(&h, AOBADAI, &juminhyo("C001")).await);
+            let plain = Harness::new(&[]);
+            let clean = pdf_bytes(&issue(&plain, AOBADAI, &juminhyo("C001")).await);
+            assert!(lopdf::Document::load_mem(&faulty).is_ok());
+            assert!(faulty.len() > clean.len(), "{defect}");
+        }
         Defect::MenuFeeDiffers => {
             let m = menu(&h, "C001", SCENARIO_TIME).await;
             assert_eq!(m.items[0].certificate, CertificateType::Juminhyo);

@@ -6,6 +6,7 @@
 pub mod era;
 pub mod expected;
 pub mod pdf;
+pub mod pdf_forensics;
 pub mod settlement;
 pub mod snapshot;
 

@@ -25,8 +25,11 @@ fn pdf_bytes(world: &KofuWorld, issuance: &Issuance) -> Vec<u8> {
 }
 
 fn facts(world: &KofuWorld, issuance: &Issuance) -> pdf::PdfFacts {
-    pdf::inspect(&pdf_bytes(world, issuance))
-        .unwrap_or_else(|e| fail("document: the PDF cannot be read", e, &world.evidence_dir))
+    let bytes = pdf_bytes(world, issuance);
+    let facts = pdf::inspect(&bytes)
+        .unwrap_or_else(|e| fail("document: the PDF cannot be read", e, &world.evidence_dir));
+    super::forensics::require_clean(world, issuance, &bytes);
+    facts
 }
 
 #[then(expr = "文書は A4 縦の PDF で宣言どおりのページ数とハッシュを持つ")]

@@ -24,6 +24,7 @@ pub mod additions;
 pub mod center;
 pub mod connection;
 pub mod document;
+pub mod forensics;
 pub mod honesty;
 pub mod issuance;
 pub mod kiosk;

@@ -25,10 +25,14 @@
 //!
 //! Apart from the page numbers and the `証明書番号` label, nothing is printed
 //! that the [`PrintDocument`] does not contain. (The seal shows the mayor's
-//! title and 之印 as pixels of its image; that is not text.)
+//! title and 之印 as pixels of its image; that is not text.) The file holds
+//! nothing else either: no personal data in the metadata, no script, action,
+//! link, attachment, form field, annotation or layer, no encryption, unless a
+//! `pdf-*` defect switch writes one in afterwards ([`faults::inject`]).
 
 mod draw;
 mod era;
+pub mod faults;
 mod font;
 mod layout;
 mod seal;

@@ -8,7 +8,7 @@ use super::*;
 
 const STATEMENT: &str = "この写しは、住民票の原本と相違ないことを証明する。";
 
-fn sample() -> PrintDocument {
+pub(super) fn sample() -> PrintDocument {
     PrintDocument {
         title: "住民票の写し".into(),
         sections: vec![

@@ -121,10 +121,15 @@ pub async fn issue(
         &built.listed,
         defects,
     );
-    let pdf = tokio::task::spawn_blocking(move || document::render(&print_doc))
-        .await
-        .map_err(|e| AppError::Internal(format!("rendering task failed: {e}")))?
-        .map_err(|e| AppError::Internal(format!("cannot render the certificate: {e}")))?;
+    let faults = document::faults::chosen(defects, state.fixtures(), holder, &built.listed);
+    let pdf = tokio::task::spawn_blocking(move || {
+        let pdf = document::render(&print_doc)?;
+        let bytes = document::faults::inject(pdf.bytes, &faults)?;
+        Ok::<_, document::RenderError>(RenderedPdf { bytes, ..pdf })
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("rendering task failed: {e}")))?
+    .map_err(|e| AppError::Internal(format!("cannot render the certificate: {e}")))?;
 
     let issuance = Issuance {
         issuance_id: uuid::Uuid::new_v4().to_string(),
