@@ -4,14 +4,15 @@
 //! through kofu's open reference profile:
 //! - [`client`]: the center's HTTP client for one candidate, with hard limits on
 //!   everything the candidate sends back, and an evidence trail of every exchange.
-//! - [`pki`]: the synthetic, test-only PKI of the transport (mutual TLS).
+//! - [`transport_pki`]: the synthetic, test-only PKI of the transport (mutual TLS);
+//!   [`jpki`]: the test JPKI of the cards.
 
 pub mod center;
 pub mod client;
 pub mod hours;
 pub mod jpki;
 pub mod ledger;
-pub mod pki;
+pub mod transport_pki;
 pub mod validity;
 
 /// Install ring as the process-wide rustls crypto provider.

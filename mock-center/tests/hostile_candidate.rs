@@ -10,7 +10,7 @@ use kofu_mock_center::client::{
     CandidateClient, ClientConfig, ClientError, DirEvidence, MemoryEvidence, NoEvidence,
     RecordedBody, Reply,
 };
-use kofu_mock_center::pki;
+use kofu_mock_center::transport_pki;
 use kofu_profile::menu::MenuRequest;
 use kofu_profile::{ErrorCode, Reception, VERSION_HEADER};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
@@ -529,7 +529,7 @@ async fn dir_evidence_keeps_failed_attempts() {
 // TLS with the committed test PKI
 
 fn fixture(name: &str) -> Vec<u8> {
-    std::fs::read(pki::fixtures_dir().join(name)).unwrap()
+    std::fs::read(transport_pki::fixtures_dir().join(name)).unwrap()
 }
 
 /// A TLS server with the reference server certificate that requires a client
@@ -538,14 +538,25 @@ async fn mutual_tls_server() -> (SocketAddr, Arc<AtomicUsize>) {
     use rustls::server::WebPkiClientVerifier;
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = rustls::RootCertStore::empty();
-    for cert in pki::certs_from_pem("center ca", &fixture(pki::files::CENTER_CA_CERT)).unwrap() {
+    for cert in
+        transport_pki::certs_from_pem("center ca", &fixture(transport_pki::files::CENTER_CA_CERT))
+            .unwrap()
+    {
         roots.add(cert).unwrap();
     }
     let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
         .unwrap();
-    let chain = pki::certs_from_pem("server", &fixture(pki::files::REFERENCE_SERVER_CERT)).unwrap();
-    let key = pki::key_from_pem("server key", &fixture(pki::files::REFERENCE_SERVER_KEY)).unwrap();
+    let chain = transport_pki::certs_from_pem(
+        "server",
+        &fixture(transport_pki::files::REFERENCE_SERVER_CERT),
+    )
+    .unwrap();
+    let key = transport_pki::key_from_pem(
+        "server key",
+        &fixture(transport_pki::files::REFERENCE_SERVER_KEY),
+    )
+    .unwrap();
     let mut config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
@@ -595,10 +606,10 @@ async fn mutual_tls_accepts_the_center_client() {
     let (addr, refused) = mutual_tls_server().await;
     let client = tls_client(
         addr,
-        pki::files::CANDIDATE_CA_CERT,
+        transport_pki::files::CANDIDATE_CA_CERT,
         Some((
-            pki::files::CENTER_CLIENT_CERT,
-            pki::files::CENTER_CLIENT_KEY,
+            transport_pki::files::CENTER_CLIENT_CERT,
+            transport_pki::files::CENTER_CLIENT_KEY,
         )),
     );
     let reply = client.identity().await.unwrap();
@@ -609,7 +620,7 @@ async fn mutual_tls_accepts_the_center_client() {
 #[tokio::test]
 async fn mutual_tls_refuses_a_client_without_certificate() {
     let (addr, refused) = mutual_tls_server().await;
-    let client = tls_client(addr, pki::files::CANDIDATE_CA_CERT, None);
+    let client = tls_client(addr, transport_pki::files::CANDIDATE_CA_CERT, None);
     let err = client.identity().await.unwrap_err();
     assert!(
         matches!(err, ClientError::Tls { .. } | ClientError::Transport { .. }),
@@ -624,10 +635,10 @@ async fn mutual_tls_refuses_a_stranger_certificate() {
     let (addr, refused) = mutual_tls_server().await;
     let client = tls_client(
         addr,
-        pki::files::CANDIDATE_CA_CERT,
+        transport_pki::files::CANDIDATE_CA_CERT,
         Some((
-            pki::files::STRANGER_CLIENT_CERT,
-            pki::files::STRANGER_CLIENT_KEY,
+            transport_pki::files::STRANGER_CLIENT_CERT,
+            transport_pki::files::STRANGER_CLIENT_KEY,
         )),
     );
     let err = client.identity().await.unwrap_err();
@@ -644,10 +655,10 @@ async fn an_untrusted_server_certificate_is_a_tls_error() {
     // Trusting the center CA, not the candidate CA that signed the server certificate.
     let client = tls_client(
         addr,
-        pki::files::CENTER_CA_CERT,
+        transport_pki::files::CENTER_CA_CERT,
         Some((
-            pki::files::CENTER_CLIENT_CERT,
-            pki::files::CENTER_CLIENT_KEY,
+            transport_pki::files::CENTER_CLIENT_CERT,
+            transport_pki::files::CENTER_CLIENT_KEY,
         )),
     );
     let err = client.identity().await.unwrap_err();
@@ -666,7 +677,7 @@ async fn https_to_a_plain_http_server_is_a_tls_error() {
         hold(&mut stream).await;
     })
     .await;
-    let client = tls_client(addr, pki::files::CANDIDATE_CA_CERT, None);
+    let client = tls_client(addr, transport_pki::files::CANDIDATE_CA_CERT, None);
     let err = client.identity().await.unwrap_err();
     assert!(matches!(err, ClientError::Tls { .. }), "{err:?}");
 }

@@ -8,11 +8,13 @@
 //! # Layout
 //! - [`http`]: routes, extractors, the version header, the body limit, and the one
 //!   mapping of failures to the profile's error body ([`http::AppError`]).
-//! - [`operations`]: identity, menu, issuance, outcome, records, 利用登録申請.
+//! - [`operations`]: identity, menu, issuance, outcome, records, 利用登録申請, each
+//!   over plain domain values, failing with an [`operations::OperationError`].
 //! - [`rules`]: 利用者制限 and the claims: what the menu offers and what is issued.
 //! - [`content`]: 記載事項 per type, and the printed document built from them.
 //! - [`document`]: the PDF renderer.
-//! - [`store`]: SQLite persistence (issuances, copy states, numbers, registrations).
+//! - [`store`]: SQLite persistence (schema, issuances, copy states, numbers,
+//!   registrations).
 //! - [`defects`]: the defect switches.
 //! - [`state`]: what requests share.
 

@@ -240,6 +240,7 @@ fn prepare_insta_env() {
         let root = env!("CARGO_MANIFEST_DIR");
         // SAFETY: runs once, before the first snapshot assertion of the process; the
         // variables are only read by insta, which is first called after this.
+        #[allow(unsafe_code)]
         unsafe {
             if std::env::var_os("INSTA_WORKSPACE_ROOT").is_none() {
                 std::env::set_var("INSTA_WORKSPACE_ROOT", root);

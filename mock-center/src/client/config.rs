@@ -6,7 +6,7 @@ use std::time::Duration;
 use kofu_profile::PROFILE_VERSION;
 
 use super::error::ClientError;
-use crate::pki;
+use crate::transport_pki;
 
 /// Most retries after `unavailable` the client accepts to make.
 pub const MAX_UNAVAILABLE_RETRIES: u8 = 2;
@@ -112,7 +112,7 @@ pub(crate) fn tls_config(
     let mut roots = rustls::RootCertStore::empty();
     match (&config.server_ca_pem, https) {
         (Some(pem), _) => {
-            let certs = pki::certs_from_pem("candidate server ca", pem)
+            let certs = transport_pki::certs_from_pem("candidate server ca", pem)
                 .map_err(|e| ClientError::config_with("unusable server ca pem", e))?;
             for cert in certs {
                 roots.add(cert).map_err(|e| {
@@ -132,9 +132,9 @@ pub(crate) fn tls_config(
 
     let mut tls = match &config.client_identity {
         Some((cert_pem, key_pem)) => {
-            let chain = pki::certs_from_pem("client certificate", cert_pem)
+            let chain = transport_pki::certs_from_pem("client certificate", cert_pem)
                 .map_err(|e| ClientError::config_with("unusable client certificate pem", e))?;
-            let key = pki::key_from_pem("client key", key_pem)
+            let key = transport_pki::key_from_pem("client key", key_pem)
                 .map_err(|e| ClientError::config_with("unusable client key pem", e))?;
             builder
                 .with_client_auth_cert(chain, key)

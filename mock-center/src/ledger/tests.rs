@@ -1,5 +1,6 @@
 use super::*;
 use kofu_fixtures::Fixtures;
+use kofu_fixtures::operator::{Commission, Rounding, TaxBasis};
 
 fn contract(rounding: Rounding, tax_basis: TaxBasis) -> Commission {
     Commission {

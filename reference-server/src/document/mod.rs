@@ -58,6 +58,7 @@ pub struct PrintDocument {
     pub issue_date_text: Option<String>,
     /// e.g. 青葉台市長.
     pub mayor_title: String,
+    /// The mayor's name, printed after the title.
     pub mayor_name: String,
     /// Printed as `証明書番号 <number>` on every page.
     pub certificate_number: String,
@@ -71,6 +72,7 @@ pub struct PrintDocument {
 /// A group of 記載事項: an optional heading over label/value rows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Section {
+    /// The heading printed over the rows, if any.
     pub heading: Option<String>,
     /// (label, value) pairs; values may contain `\n` for explicit line breaks.
     pub rows: Vec<(String, String)>,
@@ -88,7 +90,9 @@ pub enum Paper {
 /// A finished PDF.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderedPdf {
+    /// The PDF file.
     pub bytes: Vec<u8>,
+    /// Pages in it.
     pub page_count: u32,
 }
 

@@ -1,4 +1,5 @@
-//! Every failure of an operation, and the one place it becomes an HTTP response.
+//! Every failure a request can meet (framing, extraction, or an operation's
+//! [`OperationError`]), and the one place it becomes an HTTP response.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -6,9 +7,9 @@ use axum::response::{IntoResponse, Response};
 use kofu_profile::error::NOT_ISSUABLE_MESSAGE;
 use kofu_profile::{ErrorBody, ErrorCode};
 
-use crate::store::StoreError;
+use crate::operations::OperationError;
 
-/// An operation's failure; becomes the profile's [`ErrorBody`] with the code's status.
+/// A request's failure; becomes the profile's [`ErrorBody`] with the code's status.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// 400 malformed-request.
@@ -56,14 +57,6 @@ pub enum AppError {
 }
 
 impl AppError {
-    /// A personal refusal with the fixed message.
-    pub fn not_issuable(reason: &'static str) -> Self {
-        Self::NotIssuable {
-            reason,
-            disclosed: None,
-        }
-    }
-
     /// The profile's code.
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -95,9 +88,21 @@ impl AppError {
     }
 }
 
-impl From<StoreError> for AppError {
-    fn from(e: StoreError) -> Self {
-        Self::Internal(format!("{e}: {}", error_chain(&e)))
+impl From<OperationError> for AppError {
+    fn from(e: OperationError) -> Self {
+        match e {
+            OperationError::NotFound(m) => Self::NotFound(m),
+            OperationError::NotOffered(m) => Self::NotOffered(m),
+            OperationError::NotIssuable { reason, disclosed } => {
+                Self::NotIssuable { reason, disclosed }
+            }
+            OperationError::RegistrationRequired => Self::RegistrationRequired,
+            OperationError::InvalidRequest(m) => Self::InvalidRequest(m),
+            OperationError::RequestIdConflict => Self::RequestIdConflict,
+            OperationError::OutcomeConflict(m) => Self::OutcomeConflict(m),
+            OperationError::Store(e) => Self::Internal(format!("{e}: {}", error_chain(&e))),
+            OperationError::Internal(m) => Self::Internal(m),
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! HTTP framing of the profile: routes, extractors, the version header, the body
 //! limit, and the mapping of every failure to the profile's error body
-//! ([`AppError`]).
+//! ([`AppError`], which also takes in every [`operations::OperationError`]).
 
 pub mod body;
 mod error;
@@ -36,7 +36,7 @@ async fn menu(
     Served(m): Served,
     ProfileJson(req): ProfileJson<MenuRequest>,
 ) -> Answer<Menu> {
-    operations::menu::menu(&state, &m, req).await.map(Json)
+    Ok(Json(operations::menu::menu(&state, &m, req).await?))
 }
 
 /// `201 Created`, replays included (the profile allows `200` or `201` for a replay;
@@ -46,9 +46,8 @@ async fn issue(
     Served(m): Served,
     ProfileJson(req): ProfileJson<IssuanceRequest>,
 ) -> Result<(StatusCode, Json<Issuance>), AppError> {
-    operations::issue::issue(&state, &m, req)
-        .await
-        .map(|i| (StatusCode::CREATED, Json(i)))
+    let issuance = operations::issue::issue(&state, &m, req).await?;
+    Ok((StatusCode::CREATED, Json(issuance)))
 }
 
 async fn outcome(
@@ -57,9 +56,9 @@ async fn outcome(
     PathId(id): PathId,
     ProfileJson(report): ProfileJson<OutcomeReport>,
 ) -> Answer<IssuanceRecord> {
-    operations::outcome::report(&state, &m, &id, report)
-        .await
-        .map(Json)
+    Ok(Json(
+        operations::outcome::report(&state, &m, &id, report).await?,
+    ))
 }
 
 async fn records(
@@ -67,9 +66,9 @@ async fn records(
     Served(m): Served,
     range: DateRange,
 ) -> Answer<Records> {
-    operations::records::records(&state, &m, range)
-        .await
-        .map(Json)
+    Ok(Json(
+        operations::records::records(&state, &m, range.from, range.to).await?,
+    ))
 }
 
 async fn file_registration(
@@ -91,9 +90,7 @@ async fn registration(
     Served(m): Served,
     PathId(id): PathId,
 ) -> Answer<Registration> {
-    operations::registration::get(&state, &m, &id)
-        .await
-        .map(Json)
+    Ok(Json(operations::registration::get(&state, &m, &id).await?))
 }
 
 async fn no_route() -> AppError {

@@ -6,25 +6,25 @@ use kofu_profile::CertificateType;
 use kofu_profile::issuance::{Document, Issuance, IssuanceRequest};
 use sha2::{Digest, Sha256};
 
+use super::OperationError;
 use super::{
     card_holder, check_reception, context, denial_error, registration_status, request_hash,
 };
 use crate::content::{self, Subject, print};
 use crate::defects::{Defect, Defects};
 use crate::document::{self, RenderedPdf};
-use crate::http::AppError;
 use crate::rules::{self, eligibility, request};
 use crate::state::AppState;
 use crate::store::{Inserted, NewIssuance, StoredIssuance};
 
 /// The stored answer to a request id, if the body is the same.
-fn replay(stored: StoredIssuance, hash: &str) -> Result<Issuance, AppError> {
+fn replay(stored: StoredIssuance, hash: &str) -> Result<Issuance, OperationError> {
     if stored.request_hash != hash {
-        return Err(AppError::RequestIdConflict);
+        return Err(OperationError::RequestIdConflict);
     }
     tracing::info!(issuance = %stored.issuance_id, "replaying a recorded issuance");
     serde_json::from_str(&stored.response_json).map_err(|e| {
-        AppError::Internal(format!(
+        OperationError::Internal(format!(
             "stored issuance {} is unreadable: {e}",
             stored.issuance_id
         ))
@@ -57,7 +57,7 @@ pub async fn issue(
     state: &AppState,
     municipality: &Municipality,
     req: IssuanceRequest,
-) -> Result<Issuance, AppError> {
+) -> Result<Issuance, OperationError> {
     let defects = state.defects();
     check_reception(state, &req.reception)?;
     let hash = request_hash(&municipality.code, &req)?;
@@ -88,7 +88,7 @@ pub async fn issue(
     request::check_menu(&evaluation, &req).map_err(|d| denial_error(d, defects))?;
     let holder = evaluation
         .person
-        .ok_or_else(|| AppError::Internal("an issuable request without a holder".into()))?;
+        .ok_or_else(|| OperationError::Internal("an issuable request without a holder".into()))?;
 
     let subject = Subject {
         fixtures: state.fixtures(),
@@ -98,7 +98,7 @@ pub async fn issue(
         family_register: eligibility::family_register_here(&ctx, holder),
     };
     let built = content::build(&subject, req.certificate, &req.options, &municipality.code)
-        .map_err(|e| AppError::Internal(format!("cannot build the content: {e}")))?;
+        .map_err(|e| OperationError::Internal(format!("cannot build the content: {e}")))?;
 
     let issue_date = rules::issue_date(&reception_time, defects);
     let sequence = state
@@ -128,8 +128,8 @@ pub async fn issue(
         Ok::<_, document::RenderError>(RenderedPdf { bytes, ..pdf })
     })
     .await
-    .map_err(|e| AppError::Internal(format!("rendering task failed: {e}")))?
-    .map_err(|e| AppError::Internal(format!("cannot render the certificate: {e}")))?;
+    .map_err(|e| OperationError::Internal(format!("rendering task failed: {e}")))?
+    .map_err(|e| OperationError::Internal(format!("cannot render the certificate: {e}")))?;
 
     let issuance = Issuance {
         issuance_id: uuid::Uuid::new_v4().to_string(),
@@ -149,7 +149,7 @@ pub async fn issue(
         content: built.content,
     };
     let response_json = serde_json::to_string(&issuance)
-        .map_err(|e| AppError::Internal(format!("cannot serialise the issuance: {e}")))?;
+        .map_err(|e| OperationError::Internal(format!("cannot serialise the issuance: {e}")))?;
     let new = NewIssuance {
         issuance_id: issuance.issuance_id.clone(),
         municipality: municipality.code.clone(),

@@ -4,9 +4,9 @@ use kofu_fixtures::Municipality;
 use kofu_profile::CertificateType;
 use kofu_profile::menu::{Menu, MenuRequest};
 
+use super::OperationError;
 use super::{card_holder, check_reception, context, registration_status};
 use crate::defects::Defect;
-use crate::http::AppError;
 use crate::rules::eligibility;
 use crate::state::AppState;
 
@@ -16,7 +16,7 @@ pub async fn menu(
     state: &AppState,
     municipality: &Municipality,
     req: MenuRequest,
-) -> Result<Menu, AppError> {
+) -> Result<Menu, OperationError> {
     check_reception(state, &req.reception)?;
     let person = card_holder(state, &req.card_serial);
     let registration = registration_status(state, municipality, person).await?;

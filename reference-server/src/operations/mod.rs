@@ -1,6 +1,8 @@
 //! The profile's operations, one module each, independent of HTTP framing: they take
-//! typed requests and return typed answers or [`AppError`]s.
+//! typed requests and plain domain values and return typed answers or
+//! [`OperationError`]s, which the http layer maps to responses.
 
+mod error;
 pub mod identity;
 pub mod issue;
 pub mod menu;
@@ -8,13 +10,14 @@ pub mod outcome;
 pub mod records;
 pub mod registration;
 
+pub use error::OperationError;
+
 use kofu_fixtures::{Municipality, Person};
 use kofu_profile::Reception;
 use kofu_profile::registration::RegistrationStatus;
 use sha2::{Digest, Sha256};
 
 use crate::defects::{Defect, Defects};
-use crate::http::AppError;
 use crate::rules::eligibility::{Context, family_register_here};
 use crate::rules::{Denial, Refusal};
 use crate::state::AppState;
@@ -23,14 +26,14 @@ use crate::state::AppState;
 ///
 /// A reception time with another offset than `+09:00` is accepted: the profile requires
 /// converting it to JST before taking any date, which every date rule does.
-fn check_reception(state: &AppState, reception: &Reception) -> Result<(), AppError> {
+fn check_reception(state: &AppState, reception: &Reception) -> Result<(), OperationError> {
     if state.defects().on(Defect::UnknownOperatorRejected)
         && state
             .fixtures()
             .operator(&reception.operator_code)
             .is_none()
     {
-        return Err(AppError::InvalidRequest(format!(
+        return Err(OperationError::InvalidRequest(format!(
             "unknown operator code `{}`",
             reception.operator_code
         )));
@@ -39,12 +42,12 @@ fn check_reception(state: &AppState, reception: &Reception) -> Result<(), AppErr
 }
 
 /// The one place a rule's denial becomes an error response.
-fn denial_error(denial: Denial, defects: &Defects) -> AppError {
+fn denial_error(denial: Denial, defects: &Defects) -> OperationError {
     match denial {
-        Denial::Invalid(m) => AppError::InvalidRequest(m),
-        Denial::NotOffered(m) => AppError::NotOffered(m),
-        Denial::RegistrationRequired => AppError::RegistrationRequired,
-        Denial::NotIssuable(refusal) => AppError::NotIssuable {
+        Denial::Invalid(m) => OperationError::InvalidRequest(m),
+        Denial::NotOffered(m) => OperationError::NotOffered(m),
+        Denial::RegistrationRequired => OperationError::RegistrationRequired,
+        Denial::NotIssuable(refusal) => OperationError::NotIssuable {
             reason: refusal.reason(),
             disclosed: (refusal == Refusal::DvProtected && defects.on(Defect::DvReasonLeaked))
                 .then_some("DV等支援措置の対象者のため交付できません"),
@@ -72,7 +75,7 @@ async fn registration_status(
     state: &AppState,
     municipality: &Municipality,
     person: Option<&Person>,
-) -> Result<RegistrationStatus, AppError> {
+) -> Result<RegistrationStatus, OperationError> {
     // The store is asked for every holder, known or not, so that refusals of unknown
     // cards and of protected persons take the same path.
     let stored = state
@@ -93,9 +96,12 @@ async fn registration_status(
 }
 
 /// Hash identifying a request body (canonical JSON) at a municipality.
-fn request_hash<T: serde::Serialize>(municipality: &str, req: &T) -> Result<String, AppError> {
+fn request_hash<T: serde::Serialize>(
+    municipality: &str,
+    req: &T,
+) -> Result<String, OperationError> {
     let json = serde_json::to_vec(req)
-        .map_err(|e| AppError::Internal(format!("cannot hash the request: {e}")))?;
+        .map_err(|e| OperationError::Internal(format!("cannot hash the request: {e}")))?;
     let mut hasher = Sha256::new();
     hasher.update(municipality.as_bytes());
     hasher.update(b"\n");

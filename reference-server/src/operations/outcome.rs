@@ -4,9 +4,9 @@ use kofu_fixtures::Municipality;
 use kofu_profile::outcome::{CopyOutcome, CopyState, OutcomeReport};
 use kofu_profile::records::IssuanceRecord;
 
+use super::OperationError;
 use super::records::record;
 use crate::defects::Defect;
-use crate::http::AppError;
 use crate::state::AppState;
 use crate::store::CopyUpdate;
 
@@ -18,21 +18,23 @@ fn apply(
     states: &mut [CopyState],
     copies: &[CopyOutcome],
     store_cancellations: bool,
-) -> Result<(), AppError> {
+) -> Result<(), OperationError> {
     if copies.is_empty() {
-        return Err(AppError::InvalidRequest("the report names no copy".into()));
+        return Err(OperationError::InvalidRequest(
+            "the report names no copy".into(),
+        ));
     }
     let mut seen = std::collections::BTreeSet::new();
     for c in copies {
         if c.copy == 0 || usize::from(c.copy) > states.len() {
-            return Err(AppError::InvalidRequest(format!(
+            return Err(OperationError::InvalidRequest(format!(
                 "copy {} is not between 1 and {}",
                 c.copy,
                 states.len()
             )));
         }
         if !seen.insert(c.copy) {
-            return Err(AppError::InvalidRequest(format!(
+            return Err(OperationError::InvalidRequest(format!(
                 "copy {} is reported twice",
                 c.copy
             )));
@@ -50,7 +52,7 @@ fn apply(
                 }
             }
             current => {
-                return Err(AppError::OutcomeConflict(format!(
+                return Err(OperationError::OutcomeConflict(format!(
                     "copy {} is already {current:?}",
                     c.copy
                 )));
@@ -67,7 +69,7 @@ pub async fn report(
     municipality: &Municipality,
     issuance_id: &str,
     report: OutcomeReport,
-) -> Result<IssuanceRecord, AppError> {
+) -> Result<IssuanceRecord, OperationError> {
     let copies = report.copies;
     let store_cancellations = !state.defects().on(Defect::CancelIgnored);
     let overwrite = state.defects().on(Defect::OutcomeOverwritten);
@@ -76,7 +78,7 @@ pub async fn report(
         .update_copy_states(&municipality.code, issuance_id, move |states| {
             match apply(states, &copies, store_cancellations) {
                 // A conflict comes after every copy number was checked.
-                Err(AppError::OutcomeConflict(_)) if overwrite => {
+                Err(OperationError::OutcomeConflict(_)) if overwrite => {
                     for c in &copies {
                         states[usize::from(c.copy) - 1] = CopyState::from(c.outcome);
                     }
@@ -87,7 +89,7 @@ pub async fn report(
         })
         .await?;
     match update {
-        CopyUpdate::NotFound => Err(AppError::NotFound(format!("issuance {issuance_id}"))),
+        CopyUpdate::NotFound => Err(OperationError::NotFound(format!("issuance {issuance_id}"))),
         CopyUpdate::Refused(e) => Err(e),
         CopyUpdate::Updated(row) => {
             tracing::info!(issuance = %issuance_id, "outcome recorded");
@@ -130,7 +132,7 @@ mod tests {
         ] {
             let e = apply(&mut s, &report, true).unwrap_err();
             assert_eq!(
-                matches!(e, AppError::OutcomeConflict(_)),
+                matches!(e, OperationError::OutcomeConflict(_)),
                 conflict,
                 "{report:?}: {e}"
             );

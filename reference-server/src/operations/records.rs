@@ -1,11 +1,12 @@
 //! `GET .../records`: issuance records by business date, for settlement.
 
+use chrono::NaiveDate;
 use kofu_fixtures::Municipality;
 use kofu_profile::outcome::CopyState;
 use kofu_profile::records::{IssuanceRecord, Records};
 
+use super::OperationError;
 use crate::defects::{Defect, Defects};
-use crate::http::{AppError, DateRange};
 use crate::state::AppState;
 use crate::store::IssuanceRow;
 
@@ -38,15 +39,16 @@ pub fn record(row: &IssuanceRow, defects: &Defects) -> IssuanceRecord {
     }
 }
 
-/// The records of a municipality for a range of business dates.
+/// The records of a municipality for the business dates `from..=to`.
 pub async fn records(
     state: &AppState,
     municipality: &Municipality,
-    range: DateRange,
-) -> Result<Records, AppError> {
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Records, OperationError> {
     let rows = state
         .store()
-        .issuances_between(&municipality.code, range.from, range.to)
+        .issuances_between(&municipality.code, from, to)
         .await?;
     let defects = state.defects();
     let records = rows
@@ -59,8 +61,8 @@ pub async fn records(
         .collect();
     Ok(Records {
         municipality: municipality.code.clone(),
-        from: range.from,
-        to: range.to,
+        from,
+        to,
         records,
     })
 }

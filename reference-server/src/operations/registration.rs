@@ -3,9 +3,9 @@
 use kofu_fixtures::Municipality;
 use kofu_profile::registration::{Registration, RegistrationRequest, RegistrationStatus};
 
+use super::OperationError;
 use super::{card_holder, check_reception, context, registration_status, request_hash};
 use crate::defects::Defect;
-use crate::http::AppError;
 use crate::rules::eligibility;
 use crate::state::AppState;
 use crate::store::RegistrationRow;
@@ -40,7 +40,7 @@ pub async fn file(
     state: &AppState,
     municipality: &Municipality,
     req: RegistrationRequest,
-) -> Result<Filed, AppError> {
+) -> Result<Filed, OperationError> {
     check_reception(state, &req.reception)?;
     let hash = request_hash(&municipality.code, &req)?;
     let store = state.store();
@@ -49,7 +49,7 @@ pub async fn file(
         .await?
     {
         if row.request_hash != hash {
-            return Err(AppError::RequestIdConflict);
+            return Err(OperationError::RequestIdConflict);
         }
         return Ok(found(row));
     }
@@ -58,7 +58,7 @@ pub async fn file(
         .iter()
         .any(|c| c.certificate.issued_by_domicile());
     if !keeps_koseki || !municipality.restrictions.koseki_for_non_residents {
-        return Err(AppError::NotOffered(
+        return Err(OperationError::NotOffered(
             "戸籍 certificates for non-residents are not offered here".into(),
         ));
     }
@@ -68,19 +68,19 @@ pub async fn file(
     let evaluation =
         eligibility::evaluate(&ctx, person, &req.reception.reception_time, registration);
     if let Some(refusal) = evaluation.refusal {
-        return Err(AppError::not_issuable(refusal.reason()));
+        return Err(OperationError::not_issuable(refusal.reason()));
     }
     let Some(person) = evaluation.person else {
-        return Err(AppError::not_issuable("unknown card"));
+        return Err(OperationError::not_issuable("unknown card"));
     };
     if eligibility::family_register_here(&ctx, person).is_none() {
-        return Err(AppError::not_issuable("no 戸籍 here"));
+        return Err(OperationError::not_issuable("no 戸籍 here"));
     }
     if evaluation.residence.is_some()
         && !state.defects().on(Defect::RegistrationFromResidentAccepted)
     {
         // The holder lives here: no registration is needed; a personal reason.
-        return Err(AppError::not_issuable("resident here"));
+        return Err(OperationError::not_issuable("resident here"));
     }
     let latest = store
         .latest_registration(&municipality.code, &person.id)
@@ -124,11 +124,11 @@ pub async fn get(
     state: &AppState,
     municipality: &Municipality,
     registration_id: &str,
-) -> Result<Registration, AppError> {
+) -> Result<Registration, OperationError> {
     state
         .store()
         .registration(&municipality.code, registration_id)
         .await?
         .map(wire)
-        .ok_or_else(|| AppError::NotFound(format!("registration {registration_id}")))
+        .ok_or_else(|| OperationError::NotFound(format!("registration {registration_id}")))
 }
