@@ -92,7 +92,7 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-koseki-kojin @requires-koseki-non-resident @snapshot-koseki-kojin-shirasuna
+  @requires-type-koseki-kojin @requires-koseki-non-resident @requires-honseki-municipality @snapshot-koseki-kojin-shirasuna
   シナリオ: 本籍地の白砂町が交付する戸籍個人事項証明書のスナップショット
     前提 対象の市区町村は "990002" である
     かつ カード "C039" を置く
@@ -107,7 +107,7 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-fuhyo @requires-koseki-non-resident @snapshot-fuhyo-shirasuna
+  @requires-type-fuhyo @requires-koseki-non-resident @requires-honseki-municipality @snapshot-fuhyo-shirasuna
   シナリオ: 本籍地の白砂町が交付する戸籍の附票の写しのスナップショット
     前提 対象の市区町村は "990002" である
     かつ カード "C039" を置く
