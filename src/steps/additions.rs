@@ -103,7 +103,7 @@ fn menu(world: &KofuWorld) -> kofu_profile::menu::Menu {
         Some(m) => m.clone(),
         None => fail(
             "menu: the candidate returned no menu",
-            format!("last answer: {:?}", world.last),
+            format!("last answer: {}", crate::checks::shown(&world.last)),
             &world.evidence_dir,
         ),
     }
@@ -332,7 +332,7 @@ async fn recorded_for_terminal(world: &mut KofuWorld, copies: u8) {
     let Some((_, issuance)) = world.issuances.last().cloned() else {
         fail(
             "records: nothing was issued",
-            format!("last answer: {:?}", world.last),
+            format!("last answer: {}", crate::checks::shown(&world.last)),
             &world.evidence_dir,
         )
     };

@@ -165,7 +165,7 @@ fn last_issuance(world: &KofuWorld) -> (IssuanceRequest, Issuance) {
         Some(x) => x.clone(),
         None => fail(
             "issuance: no certificate was issued",
-            format!("last answer: {:?}", world.last),
+            format!("last answer: {}", crate::checks::shown(&world.last)),
             &world.evidence_dir,
         ),
     }
@@ -199,7 +199,7 @@ fn same_issuance(world: &mut KofuWorld) {
     if n < 2 {
         fail(
             "idempotency: the resend was not answered with an issuance",
-            format!("last answer: {:?}", world.last),
+            format!("last answer: {}", crate::checks::shown(&world.last)),
             &world.evidence_dir,
         );
     }

@@ -29,7 +29,7 @@ fn menu(world: &KofuWorld) -> kofu_profile::menu::Menu {
         Some(m) => m.clone(),
         None => fail(
             "menu: the candidate returned no menu",
-            format!("last answer: {:?}", world.last),
+            format!("last answer: {}", crate::checks::shown(&world.last)),
             &world.evidence_dir,
         ),
     }
@@ -318,16 +318,7 @@ fn probe_request(
     options: kofu_profile::IssuanceOptions,
     copies: u8,
 ) -> (String, kofu_profile::issuance::IssuanceRequest) {
-    let label = format!(
-        "{certificate} {options:?} x{copies}",
-        options = (
-            options.scope,
-            options.members.len(),
-            options.show_relationship,
-            options.show_honseki,
-            options.fiscal_year
-        )
-    );
+    let label = format!("{certificate} ({options}) x{copies}");
     (
         label,
         crate::terminal::issuance_request(world, certificate, options, copies),
@@ -692,7 +683,7 @@ fn tax_is_zero(world: &mut KofuWorld) {
         Some((_, i)) => i.clone(),
         None => fail(
             "issuance: no certificate was issued",
-            format!("last answer: {:?}", world.last),
+            format!("last answer: {}", crate::checks::shown(&world.last)),
             &world.evidence_dir,
         ),
     };
@@ -730,7 +721,7 @@ fn menu_scope_offered(world: &mut KofuWorld, name: String, scope: String) {
     if !scopes.contains(&scope_named(&scope)) {
         fail(
             &format!("menu: the 交付範囲 {scope} of {name} must be offered to this holder"),
-            format!("offered scopes: {scopes:?}"),
+            format!("offered scopes: {}", crate::checks::list(&scopes)),
             &world.evidence_dir,
         );
     }
@@ -744,7 +735,7 @@ fn menu_scope_hidden(world: &mut KofuWorld, name: String, scope: String) {
             &format!(
                 "menu: the 交付範囲 {scope} of {name} must not be offered: it would print a person under DV等支援措置"
             ),
-            format!("offered scopes: {scopes:?}"),
+            format!("offered scopes: {}", crate::checks::list(&scopes)),
             &world.evidence_dir,
         );
     }

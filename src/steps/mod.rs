@@ -114,11 +114,14 @@ pub async fn issue_at_fee(
                 );
                 if expected != actual {
                     problems.push(format!(
-                        "{label}: issued (type, copies, fee per copy, total) {actual:?}, {basis} {expected:?}"
+                        "{label}: issued {} x{} at {} yen per copy, {} yen in all; {basis} {} x{} at {} yen per copy, {} yen in all", actual.0, actual.1, actual.2, actual.3, expected.0, expected.1, expected.2, expected.3
                     ));
                 }
             }
-            None => problems.push(format!("{label}: not issued: {:?}", world.last)),
+            None => problems.push(format!(
+                "{label}: not issued: {}",
+                crate::checks::shown(&world.last)
+            )),
         }
     }
     problems

@@ -15,7 +15,7 @@ pub fn last(world: &KofuWorld) -> kofu_profile::issuance::Issuance {
         Some((_, i)) => i.clone(),
         None => fail(
             "outcome: nothing was issued",
-            format!("last answer: {:?}", world.last),
+            format!("last answer: {}", crate::checks::shown(&world.last)),
             &world.evidence_dir,
         ),
     }
@@ -77,7 +77,7 @@ async fn records_of_last(world: &mut KofuWorld) -> Vec<IssuanceRecord> {
     let Some(records) = keep(world, reply) else {
         fail(
             "records: the candidate returned no records",
-            format!("last answer: {:?}", world.last),
+            format!("last answer: {}", crate::checks::shown(&world.last)),
             &world.evidence_dir,
         );
     };

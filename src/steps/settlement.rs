@@ -24,7 +24,7 @@ async fn records_of_day(world: &mut KofuWorld, day: chrono::NaiveDate) -> Vec<Is
         Some(r) => r.records,
         None => fail(
             &format!("records: the candidate must answer the records of business date {day}"),
-            format!("answer: {:?}", world.last),
+            format!("answer: {}", crate::checks::shown(&world.last)),
             &world.evidence_dir,
         ),
     }
@@ -57,7 +57,7 @@ fn report_accepted(world: &mut KofuWorld) {
     if !matches!(world.last, Some(LastAnswer::Ok { status: 200, .. })) {
         fail(
             "outcome: reporting an outcome a copy already has must be accepted (200) and change nothing",
-            format!("answer: {:?}", world.last),
+            format!("answer: {}", crate::checks::shown(&world.last)),
             &world.evidence_dir,
         );
     }
@@ -201,7 +201,7 @@ async fn issue_every_claimed_type(world: &mut KofuWorld, n: u8, k: u8) {
         let Some(issuance) = keep(world, reply) else {
             fail(
                 &format!("issuance: {t}, offered on the menu, must be issued"),
-                format!("answer: {:?}", world.last),
+                format!("answer: {}", crate::checks::shown(&world.last)),
                 &world.evidence_dir,
             );
         };
@@ -209,7 +209,7 @@ async fn issue_every_claimed_type(world: &mut KofuWorld, n: u8, k: u8) {
         if !report(world, &issuance, outcomes(issuance.copies, k)).await {
             fail(
                 &format!("outcome: the print outcome of {t} must be accepted"),
-                format!("answer: {:?}", world.last),
+                format!("answer: {}", crate::checks::shown(&world.last)),
                 &world.evidence_dir,
             );
         }
@@ -233,7 +233,7 @@ async fn fee_table(world: &mut KofuWorld) {
     if issued.is_empty() {
         fail(
             "settlement: nothing was issued",
-            format!("last answer: {:?}", world.last),
+            format!("last answer: {}", crate::checks::shown(&world.last)),
             &world.evidence_dir,
         );
     }
