@@ -119,7 +119,7 @@ pub fn render(summary: &Summary) -> Value {
         }
     }
     let mut sources: HashMap<PathBuf, String> = HashMap::new();
-    let docs: Vec<Value> = features
+    let mut docs: Vec<Value> = features
         .iter()
         .map(|(uri, scenarios)| {
             let info = &scenarios[0].detail.feature;
@@ -160,5 +160,30 @@ pub fn render(summary: &Summary) -> Value {
             })
         })
         .collect();
+    if summary.status == super::RunStatus::SetupError {
+        // The run never started: one scenario with a failed hook says why, as in
+        // junit.xml, so that every consumer counts the same error.
+        let reason = summary.reason.as_deref().unwrap_or("setup error");
+        docs.push(json!({
+            "uri": "kofu-setup",
+            "id": "kofu-setup",
+            "keyword": "Feature",
+            "name": "kofu run setup",
+            "description": "",
+            "line": 1,
+            "tags": [],
+            "elements": [{
+                "type": "scenario",
+                "id": "kofu-setup;run-setup",
+                "keyword": "Scenario",
+                "name": "run setup",
+                "description": "",
+                "line": 1,
+                "tags": [],
+                "steps": [],
+                "before": hook("kofu: run setup", reason),
+            }],
+        }));
+    }
     Value::Array(docs)
 }
