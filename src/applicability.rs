@@ -37,7 +37,8 @@ pub fn not_applicable(tags: &[String], claims: &[Municipality]) -> Result<Option
             ),
             "no-age-limit" => (
                 claims.iter().any(|m| m.restrictions.age_limit.is_none()),
-                "no `restrictions.age_limit` (every claimed municipality sets one)".to_owned(),
+                "municipality without `restrictions.age_limit` (every claimed one sets it)"
+                    .to_owned(),
             ),
             "dv-protection" => (
                 claims.iter().any(|m| m.restrictions.dv_protection),

@@ -434,3 +434,40 @@ fn added_runs_the_regression_subset_of_one_addition() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("operator:OP-Z"), "{stderr}");
 }
+
+#[test]
+fn snapshots_accept_copies_a_runs_recordings_into_the_snapshots_folder() {
+    let run = tempfile::tempdir().expect("tempdir");
+    let into = tempfile::tempdir().expect("tempdir");
+    let pending = run
+        .path()
+        .join("snapshots/acme/02-issuance__snapshots-inkan.snap.new");
+    std::fs::create_dir_all(pending.parent().unwrap()).unwrap();
+    std::fs::write(&pending, "---\nsource: src/checks/snapshot.rs\n---\n{}\n").unwrap();
+    let out = Command::new(KOFU)
+        .args(["snapshots", "accept"])
+        .arg(run.path())
+        .arg("--into")
+        .arg(into.path())
+        .output()
+        .expect("kofu snapshots accept");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let accepted = into.path().join("acme/02-issuance__snapshots-inkan.snap");
+    assert_eq!(
+        std::fs::read_to_string(accepted).unwrap(),
+        std::fs::read_to_string(&pending).unwrap()
+    );
+    // A run folder with nothing recorded is an error, not a silent success.
+    let empty = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(KOFU)
+        .args(["snapshots", "accept"])
+        .arg(empty.path())
+        .output()
+        .expect("kofu snapshots accept");
+    assert_eq!(out.status.code(), Some(2));
+}
