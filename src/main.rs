@@ -30,6 +30,11 @@ enum Command {
     Defects,
     /// Run the bundled reference issuance server standalone.
     ReferenceServer(ServerArgs),
+    /// Snapshots of a vendor's candidate: accept the ones a run recorded for review.
+    Snapshots {
+        #[command(subcommand)]
+        command: SnapshotsCommand,
+    },
     /// Run the mock issuance center (証明書交付センター) in front of candidate servers.
     Center(CenterArgs),
     /// A scripted kiosk terminal (キオスク端末) session through a center, or the card list.
@@ -58,6 +63,11 @@ struct RunArgs {
     /// Switch on a defect of the bundled reference server (repeatable).
     #[arg(long = "defect", conflicts_with = "server")]
     defects: Vec<String>,
+    /// Overall deadline of the run in seconds: past it the run stops, unfinished
+    /// scenarios are reported failed ("run deadline exceeded"), the reports are written
+    /// and kofu exits 2.
+    #[arg(long, value_name = "SECONDS", default_value_t = kofu::run::DEFAULT_DEADLINE.as_secs())]
+    deadline: u64,
     /// Base folder of reports.
     #[arg(long, default_value = "reports")]
     report_dir: PathBuf,
@@ -81,9 +91,13 @@ struct ServerArgs {
     /// Address to listen on (loopback), e.g. 127.0.0.1:8443.
     #[arg(long, default_value = "127.0.0.1:8443")]
     listen: String,
-    /// SQLite database file (records survive restarts).
-    #[arg(long, default_value = "reference-server.sqlite")]
-    database: PathBuf,
+    /// Folder of the server's records (`reference-server.sqlite` in it; records survive
+    /// restarts). Default: a fresh temporary folder, removed when the server stops.
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// SQLite database file, instead of `--data-dir`.
+    #[arg(long, value_name = "FILE", conflicts_with = "data_dir")]
+    database: Option<PathBuf>,
     /// Serve plain HTTP instead of HTTPS with mutual TLS.
     #[arg(long)]
     plain: bool,
@@ -175,6 +189,19 @@ struct TerminalArgs {
 }
 
 #[derive(Subcommand)]
+enum SnapshotsCommand {
+    /// Copy the snapshots a run recorded for review (`REPORT_DIR/snapshots/<key>/
+    /// *.snap.new`) into the snapshots folder as reviewed snapshots (`<key>/*.snap`).
+    Accept {
+        /// The run's report folder, e.g. reports/20261201T101500Z-1a2b3c.
+        report_dir: PathBuf,
+        /// Snapshots folder to accept into (default: fixtures/snapshots).
+        #[arg(long, value_name = "DIR")]
+        into: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
 enum FixturesCommand {
     /// Write the register a vendor loads into its own server (JSON and CSV).
     Export {
@@ -195,9 +222,13 @@ fn repo_dir(name: &str, given: Option<PathBuf>) -> PathBuf {
 }
 
 fn main() -> ExitCode {
+    use std::io::IsTerminal as _;
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(kofu::report::text::colour_allowed(
+            std::io::stderr().is_terminal(),
+        ))
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
@@ -223,12 +254,34 @@ async fn dispatch(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Run(args) => run(args).await,
         Command::Defects => {
+            use std::io::Write as _;
+            let mut stdout = std::io::stdout().lock();
             for d in kofu_reference_server::Defect::ALL {
-                println!("{} {}", d.name(), d.description());
+                // A closed pipe (`| head`) ends the listing quietly.
+                if writeln!(stdout, "{} {}", d.name(), d.description()).is_err() {
+                    break;
+                }
             }
             Ok(exit::PASSED)
         }
         Command::ReferenceServer(args) => reference_server(args).await,
+        Command::Snapshots {
+            command: SnapshotsCommand::Accept { report_dir, into },
+        } => {
+            let into = into.unwrap_or_else(|| repo_dir("fixtures", None).join("snapshots"));
+            let accepted = kofu::checks::snapshot::accept(&report_dir, &into)
+                .with_context(|| format!("accepting the snapshots of {}", report_dir.display()))?;
+            if accepted.is_empty() {
+                anyhow::bail!(
+                    "{} holds no snapshot recorded for review (snapshots/<key>/*.snap.new)",
+                    report_dir.display()
+                );
+            }
+            for path in accepted {
+                println!("accepted {}", path.display());
+            }
+            Ok(exit::PASSED)
+        }
         Command::Center(args) => center(args).await,
         Command::Terminal(args) => terminal(args).await,
         Command::Fixtures {
@@ -272,16 +325,29 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         fixtures: repo_dir("fixtures", args.fixtures),
         progress: args.progress,
         added: args.added,
+        deadline: (args.deadline > 0).then(|| std::time::Duration::from_secs(args.deadline)),
     };
     eprintln!("kofu: running features from {}", options.features.display());
     let outcome = kofu::run(options).await?;
-    print!("{}", outcome.summary.render());
+    if let Some(error) = &outcome.error {
+        eprintln!("kofu: {}", kofu_mock_center::client::error_chain(error));
+    }
+    use std::io::IsTerminal as _;
+    let colour = kofu::report::text::colour_allowed(std::io::stdout().is_terminal());
+    print!("{}", outcome.summary.render_with(colour));
     println!("report: {}", outcome.run_dir.display());
     let settlement = outcome.run_dir.join("settlement");
     if settlement.is_dir() {
         println!("settlement: {}", settlement.display());
     }
-    if outcome.summary.passed + outcome.summary.failed == 0 {
+    if outcome.summary.recorded > 0 {
+        println!(
+            "{} snapshots recorded for review: kofu snapshots accept {}",
+            outcome.summary.recorded,
+            outcome.run_dir.display()
+        );
+    }
+    if outcome.summary.passed + outcome.summary.failed + outcome.summary.errors == 0 {
         println!("no scenario ran: that is never a pass");
     }
     println!("{}", outcome.summary.closing_line());
@@ -325,11 +391,34 @@ async fn reference_server(args: ServerArgs) -> anyhow::Result<i32> {
         .local_addr()
         .map(|a| a.to_string())
         .unwrap_or_else(|_| args.listen.clone());
-    eprintln!("kofu reference-server listening on {scheme}://{bound}");
+    // The records go to --database, else --data-dir, else a fresh temporary folder
+    // (never the current directory), removed when the server stops.
+    let temporary = match (&args.database, &args.data_dir) {
+        (None, None) => Some(
+            tempfile::Builder::new()
+                .prefix("kofu-reference-server-")
+                .tempdir()
+                .context("creating a temporary data folder")?,
+        ),
+        _ => None,
+    };
+    let database = match (&args.database, &args.data_dir, &temporary) {
+        (Some(file), _, _) => file.clone(),
+        (None, Some(dir), _) => {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+            dir.join("reference-server.sqlite")
+        }
+        (None, None, Some(t)) => t.path().join("reference-server.sqlite"),
+        (None, None, None) => anyhow::bail!("no data folder"),
+    };
+    eprintln!(
+        "kofu reference-server listening on {scheme}://{bound} (records: {})",
+        database.display()
+    );
     let config = kofu_reference_server::Config {
         fixtures,
         municipalities: Vec::new(),
-        database: args.database,
+        database,
         defects,
         tls,
     };

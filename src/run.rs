@@ -1,21 +1,27 @@
 //! The engine: one entry point for `kofu run` and for the `harness = false` test
 //! target. Launches or reaches the candidate, starts the rig ([`crate::rig`]), runs the
-//! selected features concurrently, writes the report folder and returns the summary
-//! with the exit code.
+//! selected features concurrently within the run's deadline, writes the report folder and returns the summary with the
+//! exit code. Every run that could create its report folder writes a report, the runs
+//! that stop before any scenario (exit 2) included.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use cucumber::World as _;
 use cucumber::tag::Ext as _;
-use cucumber::{World as _, WriterExt as _, writer};
 use futures::FutureExt as _;
 
 use crate::candidate::{Candidate, CandidateError, CandidateSpec};
-use crate::report::{self, Collector, ScenarioResult, Summary, Verdict, collector::Results};
+use crate::report::collector::{Collected, Results};
+use crate::report::{self, Collector, RunStatus, ScenarioResult, Summary, Verdict};
 use crate::rig::{Rig, RigError};
 use crate::world::KofuWorld;
+
+/// The overall deadline of a run unless told otherwise (`kofu run --deadline SECONDS`):
+/// ten minutes, several times what the whole suite takes against the reference server.
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(600);
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -30,25 +36,31 @@ pub struct RunOptions {
     pub features: PathBuf,
     /// Folder of the fixtures.
     pub fixtures: PathBuf,
-    /// Print step-by-step progress to stderr.
+    /// Print each scenario with its steps to stderr as it finishes.
     pub progress: bool,
     /// 追加試験: the addition whose regression subset runs (`--added`); `None` runs
     /// everything, the 追加試験 with every bundled addition.
     pub added: Option<crate::additions::Addition>,
+    /// Overall deadline: past it the run stops, the unfinished scenarios are failed
+    /// ("run deadline exceeded") and the reports are written. `None`: no deadline.
+    pub deadline: Option<Duration>,
 }
 
 impl RunOptions {
-    /// Options for the repository's own features, fixtures and `reports/` folder.
+    /// Options for the repository's own features and fixtures; reports go to
+    /// `kofu-reports/` in the temporary folder (callers that keep reports set their own
+    /// `report_dir`).
     pub fn repository(candidate: CandidateSpec) -> Self {
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
         Self {
             candidate,
             tags: None,
-            report_dir: root.join("reports"),
+            report_dir: std::env::temp_dir().join("kofu-reports"),
             features: root.join("features"),
             fixtures: root.join("fixtures"),
             progress: false,
             added: None,
+            deadline: Some(DEFAULT_DEADLINE),
         }
     }
 }
@@ -62,6 +74,8 @@ pub struct RunOutcome {
     pub run_dir: PathBuf,
     /// The exit code (see [`crate::exit`]).
     pub exit_code: i32,
+    /// Why the run stopped before any scenario, when it did (exit 2).
+    pub error: Option<RunError>,
 }
 
 /// Errors that stop a run before a verdict (exit code 2).
@@ -81,12 +95,51 @@ pub enum RunError {
         /// What happened.
         detail: String,
     },
+    /// An https candidate without `--server-ca`.
+    #[error(
+        "--server-ca is missing: the candidate at {url} is https, and kofu trusts only the CA given with --server-ca FILE (PEM), never public roots"
+    )]
+    ServerCaMissing {
+        /// The URL.
+        url: String,
+    },
+    /// kofu does not trust the candidate's server certificate.
+    #[error(
+        "the candidate's certificate at {url} is not trusted by the given CA (--server-ca): {detail}"
+    )]
+    ServerNotTrusted {
+        /// The URL.
+        url: String,
+        /// The TLS error.
+        detail: String,
+    },
+    /// Another TLS failure at the identity probe.
+    #[error("TLS handshake with the candidate at {url} failed: {detail}")]
+    Tls {
+        /// The URL.
+        url: String,
+        /// The TLS error.
+        detail: String,
+    },
+    /// The client for the candidate could not be configured.
+    #[error("cannot configure the client for the candidate at {url}: {detail}")]
+    Client {
+        /// The URL.
+        url: String,
+        /// What is wrong.
+        detail: String,
+    },
     /// The tag expression is invalid.
-    #[error("invalid tag expression `{0}`")]
-    Tags(String),
+    #[error("invalid tag expression `{expr}`{}", hint.as_deref().map(|h| format!(": {h}")).unwrap_or_default())]
+    Tags {
+        /// The expression.
+        expr: String,
+        /// A hint, e.g. "tags start with @: did you mean @phase-connection?".
+        hint: Option<String>,
+    },
     /// The rig (the mock center in front of the candidate) did not start.
     #[error("the rig did not start")]
-    Rig(#[from] RigError),
+    Rig(#[source] RigError),
     /// `--added` names nothing the fixtures can test, or `fixtures/additions` is broken.
     #[error("additions (--added) setup failed")]
     Additions(#[from] crate::additions::AdditionsError),
@@ -108,80 +161,235 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + '_ {
     }
 }
 
-/// Run the suite.
+/// Parse a tag expression; a word without `@` gets a hint.
+pub fn parse_tags(expr: &str) -> Result<cucumber::gherkin::tagexpr::TagOperation, RunError> {
+    let missing_at: Vec<&str> = expr
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
+        .filter(|w| !w.is_empty() && !w.starts_with('@'))
+        .filter(|w| !matches!(*w, "and" | "or" | "not"))
+        .collect();
+    let hint = (!missing_at.is_empty()).then(|| {
+        let fixed: Vec<String> = missing_at.iter().map(|w| format!("@{w}")).collect();
+        format!("tags start with @: did you mean {}?", fixed.join(", "))
+    });
+    match expr.parse::<cucumber::gherkin::tagexpr::TagOperation>() {
+        Ok(op) if hint.is_none() => Ok(op),
+        _ => Err(RunError::Tags {
+            expr: expr.to_owned(),
+            hint,
+        }),
+    }
+}
+
+/// Run the suite. `Err` only when the report itself cannot be written; every other
+/// failure ends in a report (exit 2 for a run that stopped before any scenario).
 pub async fn run(options: RunOptions) -> Result<RunOutcome, RunError> {
+    let started_at = chrono::Utc::now();
+    let run_id = report::new_run_id();
+    let run_dir = options.report_dir.join(&run_id);
+    std::fs::create_dir_all(run_dir.join("evidence")).map_err(io_err(&run_dir))?;
+    let (summary, error) = match run_in(&options, &run_id, &run_dir, started_at).await {
+        Ok(summary) => (summary, None),
+        Err((candidate, error)) => {
+            let reason = kofu_mock_center::client::error_chain(&error);
+            let summary = Summary::setup_error(run_id, candidate, started_at, reason);
+            (summary, Some(error))
+        }
+    };
+    report::write_reports(&run_dir, &summary)
+        .map_err(|(path, source)| RunError::Io { path, source })?;
+    Ok(RunOutcome {
+        exit_code: summary.exit_code(),
+        summary,
+        run_dir,
+        error,
+    })
+}
+
+/// The run proper; an error comes with the candidate URL when it is known.
+async fn run_in(
+    options: &RunOptions,
+    run_id: &str,
+    run_dir: &Path,
+    started_at: chrono::DateTime<chrono::Utc>,
+) -> Result<Summary, (String, RunError)> {
+    let known_url = match &options.candidate {
+        CandidateSpec::Remote { url, .. } => url.clone(),
+        CandidateSpec::Embedded { .. } => String::new(),
+    };
+    let fail = |e: RunError| (known_url.clone(), e);
     // Absolute paths: snapshot files and evidence are resolved against them, whatever
     // the working directory of the caller.
     let fixtures_root = options
         .fixtures
         .canonicalize()
         .unwrap_or_else(|_| options.fixtures.clone());
-    let fixtures = Arc::new(kofu_fixtures::Fixtures::load(&fixtures_root)?);
-    let additions = crate::additions::Additions::load(&fixtures, options.added.clone())?;
-    let tags = match &options.tags {
-        Some(expr) => Some(
-            expr.parse::<cucumber::gherkin::tagexpr::TagOperation>()
-                .map_err(|_| RunError::Tags(expr.clone()))?,
-        ),
-        None => None,
-    };
-    let run_id = report::new_run_id();
-    let run_dir = options.report_dir.join(&run_id);
-    std::fs::create_dir_all(run_dir.join("evidence")).map_err(io_err(&run_dir))?;
+    let fixtures =
+        Arc::new(kofu_fixtures::Fixtures::load(&fixtures_root).map_err(|e| fail(e.into()))?);
+    let additions = crate::additions::Additions::load(&fixtures, options.added.clone())
+        .map_err(|e| fail(e.into()))?;
+    let tags = options
+        .tags
+        .as_deref()
+        .map(parse_tags)
+        .transpose()
+        .map_err(fail)?;
     let scratch = run_dir.join("scratch");
-    std::fs::create_dir_all(&scratch).map_err(io_err(&scratch))?;
+    std::fs::create_dir_all(&scratch).map_err(|e| fail(io_err(&scratch)(e)))?;
 
     // The candidate is set up as before the operator additions: it has never seen them.
     let candidate_fixtures = additions.candidate_fixtures(&fixtures);
-    let candidate = Candidate::launch(&options.candidate, &candidate_fixtures, &scratch).await?;
-    probe(&candidate, &run_dir).await?;
-
+    let mut candidate = Candidate::launch(&options.candidate, &candidate_fixtures, &scratch)
+        .await
+        .map_err(|e| fail(e.into()))?;
     let url = candidate.url.clone();
-    let rig = Arc::new(Rig::start(fixtures.clone(), candidate, run_dir.clone(), additions).await?);
-    let results: Results = Arc::new(Mutex::new(Vec::new()));
-    run_features(&options, rig.clone(), tags, results.clone()).await?;
+    if let Err(e) = probe(&mut candidate, run_dir).await {
+        candidate.stop().await;
+        return Err((url, e));
+    }
 
-    let scenarios = results.lock().map(|r| r.clone()).unwrap_or_default();
-    let summary = Summary::new(run_id, url, scenarios);
-    let summary_path = run_dir.join("summary.json");
-    let json = serde_json::to_vec_pretty(&summary).unwrap_or_default();
-    std::fs::write(&summary_path, json).map_err(io_err(&summary_path))?;
-    let exit_code = if summary.passed + summary.failed == 0 {
-        crate::exit::SETUP
-    } else if summary.failed > 0 {
-        crate::exit::FAILED
-    } else {
-        crate::exit::PASSED
+    let ctx = Arc::new(
+        Rig::start(fixtures.clone(), candidate, run_dir.to_owned(), additions)
+            .await
+            .map_err(|e| (url.clone(), RunError::Rig(e)))?,
+    );
+    let results: Results = Arc::new(Mutex::new(Collected::default()));
+    let features = run_features(options, ctx.clone(), tags, results.clone());
+    let deadline_hit = match options.deadline {
+        Some(d) => tokio::time::timeout(d, features).await.is_err(),
+        None => {
+            features.await;
+            false
+        }
     };
-    if let Ok(rig) = Arc::try_unwrap(rig) {
+    let _ = std::io::stderr().flush();
+    let collected = match Arc::try_unwrap(results) {
+        Ok(m) => m.into_inner().unwrap_or_default(),
+        Err(shared) => shared
+            .lock()
+            .map(|mut c| std::mem::take(&mut *c))
+            .unwrap_or_default(),
+    };
+    let tags_seen = collected.tags_seen.clone();
+    let deadline_secs = options.deadline.map_or(0, |d| d.as_secs());
+    let unfinished =
+        format!("run deadline exceeded ({deadline_secs} s): the scenario did not finish");
+    let scenarios = collected.into_results(&unfinished);
+    let (status, reason) = if deadline_hit {
+        let n = scenarios
+            .iter()
+            .filter(|s| s.message.as_deref() == Some(unfinished.as_str()))
+            .count();
+        (
+            RunStatus::DeadlineExceeded,
+            Some(format!(
+                "run deadline of {deadline_secs} s exceeded (kofu run --deadline): {n} scenarios did not finish"
+            )),
+        )
+    } else if scenarios.iter().all(|s| s.verdict == Verdict::Skipped) {
+        let reason = if scenarios.is_empty() {
+            no_match_reason(options, &tags_seen)
+        } else {
+            "every selected scenario is not applicable to the claims: no scenario ran".to_owned()
+        };
+        (RunStatus::NoScenario, Some(reason))
+    } else {
+        (RunStatus::Completed, None)
+    };
+    if let Ok(rig) = Arc::try_unwrap(ctx) {
         rig.stop().await;
     }
-    Ok(RunOutcome {
-        summary,
-        run_dir,
-        exit_code,
-    })
+    Ok(Summary::new(
+        run_id.to_owned(),
+        url,
+        started_at,
+        status,
+        reason,
+        scenarios,
+    ))
 }
 
-/// Ask the candidate who it is before anything else: an unreachable candidate is a
-/// setup error, never a pass. Any HTTP answer counts as reachable.
-async fn probe(candidate: &Candidate, run_dir: &Path) -> Result<(), RunError> {
+/// Why a selection matched nothing: the tags of the expression that no scenario
+/// carries, and a phase folder that has no scenario yet.
+fn no_match_reason(options: &RunOptions, tags_seen: &std::collections::BTreeSet<String>) -> String {
+    let Some(expr) = &options.tags else {
+        return format!(
+            "no scenario under {} matches: no scenario ran",
+            options.features.display()
+        );
+    };
+    let mut unknown = Vec::new();
+    for word in expr.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
+        let Some(tag) = word.strip_prefix('@') else {
+            continue;
+        };
+        if tags_seen.contains(tag) {
+            continue;
+        }
+        let mut note = format!("@{tag} is on no scenario");
+        if let Some(phase) = tag.strip_prefix("phase-") {
+            let folder = std::fs::read_dir(&options.features)
+                .ok()
+                .and_then(|entries| {
+                    entries
+                        .flatten()
+                        .map(|e| e.file_name().to_string_lossy().into_owned())
+                        .find(|name| name.split_once('-').is_some_and(|(_, rest)| rest == phase))
+                });
+            if let Some(folder) = folder {
+                note.push_str(&format!(" (features/{folder} has no scenario yet)"));
+            }
+        }
+        unknown.push(note);
+    }
+    if unknown.is_empty() {
+        format!("the tag selection `{expr}` matches no scenario: no scenario ran")
+    } else {
+        format!(
+            "the tag selection `{expr}` matches no scenario: {}",
+            unknown.join("; ")
+        )
+    }
+}
+
+/// Ask the candidate who it is before anything else: an unreachable candidate, or one
+/// kofu cannot talk TLS to, is a setup error, never a pass. Any HTTP answer counts as
+/// reachable; a profile identity names the candidate's snapshots.
+async fn probe(candidate: &mut Candidate, run_dir: &Path) -> Result<(), RunError> {
+    use kofu_mock_center::client::ClientError;
     let evidence = Arc::new(kofu_mock_center::client::DirEvidence::new(
         run_dir.join("evidence").join("probe"),
     ));
     let mut config = candidate.center_client();
     config.timeout = Duration::from_secs(10);
+    let https = candidate.url.starts_with("https:");
+    let url = candidate.url.clone();
     let client = kofu_mock_center::client::CandidateClient::new(config, evidence).map_err(|e| {
-        RunError::Unreachable {
-            url: candidate.url.clone(),
-            detail: e.to_string(),
+        if https && candidate.server_ca_pem.is_none() {
+            RunError::ServerCaMissing { url: url.clone() }
+        } else {
+            RunError::Client {
+                url: url.clone(),
+                detail: kofu_mock_center::client::error_chain(&e),
+            }
         }
     })?;
     match client.identity().await {
+        Ok(kofu_mock_center::client::Reply::Ok { value, .. }) => {
+            candidate.identified_as(&value);
+            Ok(())
+        }
         Ok(_) => Ok(()),
+        Err(ClientError::Tls { detail, .. }) => {
+            if detail.contains("invalid peer certificate") {
+                Err(RunError::ServerNotTrusted { url, detail })
+            } else {
+                Err(RunError::Tls { url, detail })
+            }
+        }
         Err(e) if e.is_unreachable() || e.is_timeout() => Err(RunError::Unreachable {
-            url: candidate.url.clone(),
-            detail: e.to_string(),
+            url,
+            detail: kofu_mock_center::client::error_chain(&e),
         }),
         Err(_) => Ok(()),
     }
@@ -189,39 +397,24 @@ async fn probe(candidate: &Candidate, run_dir: &Path) -> Result<(), RunError> {
 
 async fn run_features(
     options: &RunOptions,
-    rig: Arc<Rig>,
+    ctx: Arc<Rig>,
     tags: Option<cucumber::gherkin::tagexpr::TagOperation>,
     results: Results,
-) -> Result<(), RunError> {
-    let run_dir = rig.run_dir.clone();
-    let junit_path = run_dir.join("junit.xml");
-    let json_path = run_dir.join("cucumber.json");
-    let junit = std::fs::File::create(&junit_path).map_err(io_err(&junit_path))?;
-    let json = std::fs::File::create(&json_path).map_err(io_err(&json_path))?;
-    let progress: Box<dyn std::io::Write + Send> = if options.progress {
-        Box::new(std::io::stderr())
-    } else {
-        Box::new(std::io::sink())
-    };
+) {
+    let run_dir = ctx.run_dir.clone();
     let features_root = options
         .features
         .canonicalize()
         .unwrap_or_else(|_| options.features.clone());
+    let writer = Collector::new(
+        results.clone(),
+        run_dir.clone(),
+        features_root.clone(),
+        options.progress,
+    );
 
-    let writer = writer::Basic::raw(progress, writer::Coloring::Never, 0)
-        .discard_stats_writes()
-        .tee::<KofuWorld, _>(writer::JUnit::for_tee(junit, 0))
-        .tee::<KofuWorld, _>(writer::Json::for_tee(json))
-        .tee::<KofuWorld, _>(Collector::new(
-            results.clone(),
-            run_dir.clone(),
-            features_root.clone(),
-        ))
-        .discard_arbitrary_writes()
-        .normalized();
-
-    let claims = rig.candidate.municipalities.clone();
-    let additions = rig.additions.clone();
+    let claims = ctx.candidate.municipalities.clone();
+    let additions = ctx.additions.clone();
     let filter_results = results.clone();
     let filter = move |feature: &cucumber::gherkin::Feature,
                        rule: Option<&cucumber::gherkin::Rule>,
@@ -233,6 +426,10 @@ async fn run_features(
             .chain(scenario.tags.iter())
             .cloned()
             .collect();
+        let Ok(mut r) = filter_results.lock() else {
+            return false;
+        };
+        r.tags_seen.extend(all_tags.iter().cloned());
         if let Some(expr) = &tags
             && !expr.eval(all_tags.iter())
         {
@@ -244,35 +441,41 @@ async fn run_features(
         let applicability = crate::applicability::not_applicable(&all_tags, &claims)
             .map(|reason| reason.or_else(|| additions.not_applicable(&all_tags, &claims)));
         let (verdict, message) = match applicability {
-            Ok(None) => return true,
+            Ok(None) => {
+                let result = ScenarioResult::new(
+                    feature,
+                    rule,
+                    scenario,
+                    &features_root,
+                    Verdict::Passed,
+                    None,
+                );
+                r.push_selected(feature.path.clone(), result);
+                return true;
+            }
             Ok(Some(reason)) => (Verdict::Skipped, format!("not applicable: {reason}")),
-            Err(broken) => (Verdict::Failed, format!("feature error: {broken}")),
+            Err(broken) => (Verdict::Error, format!("feature error: {broken}")),
         };
-        if let Ok(mut r) = filter_results.lock() {
-            r.push(ScenarioResult::new(
-                feature,
-                scenario,
-                all_tags,
-                &features_root,
-                verdict,
-                Some(message),
-            ));
-        }
+        r.push_final(ScenarioResult::new(
+            feature,
+            rule,
+            scenario,
+            &features_root,
+            verdict,
+            Some(message),
+        ));
         false
     };
 
-    let hook_rig = rig.clone();
+    let hook_ctx = ctx.clone();
     KofuWorld::cucumber()
         .max_concurrent_scenarios(16)
         .before(move |feature, _rule, scenario, world| {
-            let rig = hook_rig.clone();
-            let dir = report::scenario_evidence_dir(
-                &rig.run_dir,
-                feature.path.as_deref(),
-                scenario.position.line,
-            );
+            let ctx = hook_ctx.clone();
+            let dir =
+                report::scenario_evidence_dir(&ctx.run_dir, feature.path.as_deref(), scenario);
             async move {
-                world.rig = Some(rig);
+                world.rig = Some(ctx);
                 world.evidence_dir = dir;
             }
             .boxed_local()
@@ -282,6 +485,4 @@ async fn run_features(
         .with_cli(cucumber::cli::Opts::<_, _, _, cucumber::cli::Empty>::default())
         .filter_run(options.features.clone(), filter)
         .await;
-    let _ = std::io::stderr().flush();
-    Ok(())
 }

@@ -1,6 +1,7 @@
 //! The `kofu` binary end to end, as a vendor uses it: separate processes on loopback.
 
 use std::io::{BufRead, BufReader};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -32,17 +33,120 @@ fn defects_are_listed_name_first() {
 #[test]
 fn an_unreachable_candidate_exits_2_naming_the_url() {
     let started = Instant::now();
+    let reports = tempfile::tempdir().expect("tempdir");
     let out = Command::new(KOFU)
         .args(["run", "--server", "http://127.0.0.1:9", "--municipality"])
         .arg(repo("fixtures/municipalities/aobadai.toml"))
         .arg("--report-dir")
-        .arg(std::env::temp_dir().join("kofu-cli-test"))
+        .arg(reports.path())
         .output()
         .expect("kofu run");
     assert_eq!(out.status.code(), Some(2));
     assert!(started.elapsed() < Duration::from_secs(30));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("http://127.0.0.1:9"), "{stderr}");
+    // Even so, the run wrote its report.
+    let run_dir = reports
+        .path()
+        .read_dir()
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    for file in ["junit.xml", "cucumber.json", "summary.json"] {
+        assert!(run_dir.join(file).is_file(), "{file} missing");
+    }
+}
+
+#[test]
+fn defects_into_a_closed_pipe_exit_0() {
+    let mut child = Command::new(KOFU)
+        .arg("defects")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("kofu defects");
+    // Read one line, then close the pipe, as `| head -1` does.
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let out = child.wait_with_output().expect("kofu defects ends");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
+}
+
+#[test]
+fn tls_setup_errors_exit_2_and_say_so() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (mut server, url) = spawn_server_in(
+        dir.path(),
+        &["reference-server", "--listen", "127.0.0.1:0"],
+        "https://",
+    );
+    let run = |ca: Option<&str>| {
+        let mut cmd = Command::new(KOFU);
+        cmd.current_dir(dir.path())
+            .args(["run", "--server", &url, "--municipality"])
+            .arg(repo("fixtures/municipalities/aobadai.toml"))
+            .args(["--tags", "@phase-connection", "--report-dir"])
+            .arg(dir.path().join("reports"));
+        if let Some(ca) = ca {
+            cmd.arg("--server-ca").arg(repo(ca));
+        }
+        cmd.output().expect("kofu run")
+    };
+    // A CA that did not sign the candidate's certificate.
+    let wrong = run(Some("fixtures/pki/center-ca.pem"));
+    let missing = run(None);
+    let _ = server.kill();
+    let _ = server.wait();
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert_eq!(wrong.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not trusted by the given CA"), "{stderr}");
+    let stderr = String::from_utf8_lossy(&missing.stderr);
+    assert_eq!(missing.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("--server-ca is missing"), "{stderr}");
+    assert!(!stderr.contains("unreachable"), "{stderr}");
+    // The standalone server kept its records out of the working directory.
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        names
+            .iter()
+            .all(|n| !n.starts_with("reference-server.sqlite")),
+        "{names:?}"
+    );
+}
+
+#[test]
+fn progress_separates_keyword_and_text() {
+    let reports = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(KOFU)
+        .args([
+            "run",
+            "--progress",
+            "--tags",
+            "@phase-connection and not @requires-mtls",
+        ])
+        .arg("--report-dir")
+        .arg(reports.path())
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("kofu run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("もし 識別情報を要求する"), "{stderr}");
+    assert!(!stderr.contains("もし識別情報"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}') && !String::from_utf8_lossy(&out.stdout).contains('\u{1b}'));
 }
 
 #[test]
@@ -109,9 +213,15 @@ fn a_defect_makes_the_run_exit_1() {
 
 /// Start a `kofu` server process and read the URL from its banner on stderr. The caller
 /// owns the returned child and reaps it.
-#[allow(clippy::zombie_processes)]
 fn spawn_server(args: &[&str], scheme: &str) -> (std::process::Child, String) {
+    spawn_server_in(Path::new("."), args, scheme)
+}
+
+/// [`spawn_server`] with `dir` as the working directory.
+#[allow(clippy::zombie_processes)]
+fn spawn_server_in(dir: &Path, args: &[&str], scheme: &str) -> (std::process::Child, String) {
     let mut child = Command::new(KOFU)
+        .current_dir(dir)
         .args(args)
         .stderr(Stdio::piped())
         .spawn()
@@ -323,4 +433,41 @@ fn added_runs_the_regression_subset_of_one_addition() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("operator:OP-Z"), "{stderr}");
+}
+
+#[test]
+fn snapshots_accept_copies_a_runs_recordings_into_the_snapshots_folder() {
+    let run = tempfile::tempdir().expect("tempdir");
+    let into = tempfile::tempdir().expect("tempdir");
+    let pending = run
+        .path()
+        .join("snapshots/acme/02-issuance__snapshots-inkan.snap.new");
+    std::fs::create_dir_all(pending.parent().unwrap()).unwrap();
+    std::fs::write(&pending, "---\nsource: src/checks/snapshot.rs\n---\n{}\n").unwrap();
+    let out = Command::new(KOFU)
+        .args(["snapshots", "accept"])
+        .arg(run.path())
+        .arg("--into")
+        .arg(into.path())
+        .output()
+        .expect("kofu snapshots accept");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let accepted = into.path().join("acme/02-issuance__snapshots-inkan.snap");
+    assert_eq!(
+        std::fs::read_to_string(accepted).unwrap(),
+        std::fs::read_to_string(&pending).unwrap()
+    );
+    // A run folder with nothing recorded is an error, not a silent success.
+    let empty = tempfile::tempdir().expect("tempdir");
+    let out = Command::new(KOFU)
+        .args(["snapshots", "accept"])
+        .arg(empty.path())
+        .output()
+        .expect("kofu snapshots accept");
+    assert_eq!(out.status.code(), Some(2));
 }

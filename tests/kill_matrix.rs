@@ -26,22 +26,36 @@ async fn every_defect_is_caught_by_its_declared_scenario() {
 }
 
 /// Run the whole suite, as `kofu run --defect NAME` does, and say what is wrong, if
-/// anything.
+/// anything. Each run reports into its own temporary folder, removed after an expected
+/// verdict and kept (and named) after a survivor.
 async fn verdict(defect: Defect) -> Option<String> {
     let mut options = RunOptions::repository(CandidateSpec::Embedded {
         defects: vec![defect.name().to_owned()],
     });
-    options.report_dir = std::env::temp_dir().join("kofu-kill-matrix");
+    let reports = tempfile::Builder::new()
+        .prefix("kofu-kill-matrix-")
+        .tempdir()
+        .expect("temporary report folder");
+    options.report_dir = reports.path().to_owned();
     let tag = format!("catches-{}", defect.name());
     let outcome = kofu::run(options).await.expect("run completes");
+    let problem = judge(defect, &tag, &outcome);
+    if problem.is_some() {
+        let kept = reports.keep();
+        return problem.map(|p| format!("{p} (report kept: {})", kept.display()));
+    }
+    None
+}
+
+fn judge(defect: Defect, tag: &str, outcome: &kofu::RunOutcome) -> Option<String> {
     let declared = outcome
         .summary
         .scenarios
         .iter()
-        .any(|s| s.tags.iter().any(|t| t == &tag));
+        .any(|s| s.tags.iter().any(|t| t == tag));
     if !declared {
         Some(format!("{}: no scenario declares @{tag}", defect.name()))
-    } else if outcome.exit_code != exit::FAILED || !outcome.summary.failed_with_tag(&tag) {
+    } else if outcome.exit_code != exit::FAILED || !outcome.summary.failed_with_tag(tag) {
         Some(format!(
             "{}: exit {} ({})",
             defect.name(),

@@ -6,11 +6,24 @@ use std::path::PathBuf;
 use kofu::candidate::CandidateSpec;
 use kofu::{RunOptions, exit};
 
+/// Each run reports into its own temporary folder, removed when the test ends.
+static REPORTS: std::sync::LazyLock<tempfile::TempDir> = std::sync::LazyLock::new(|| {
+    tempfile::Builder::new()
+        .prefix("kofu-no-silent-green-")
+        .tempdir()
+        .expect("tempdir")
+});
+
 fn options(features: PathBuf, candidate: CandidateSpec) -> RunOptions {
     let mut options = RunOptions::repository(candidate);
     options.features = features;
-    options.report_dir = std::env::temp_dir().join("kofu-no-silent-green");
+    options.report_dir = REPORTS.path().join(uuid::Uuid::new_v4().to_string());
     options
+}
+
+/// Remove a run's reports once the test has read them.
+fn done(run_dir: &std::path::Path) {
+    let _ = std::fs::remove_dir_all(run_dir.parent().unwrap_or(run_dir));
 }
 
 fn embedded() -> CandidateSpec {
@@ -45,6 +58,7 @@ async fn an_undefined_step_fails_the_run() {
         .clone()
         .unwrap_or_default();
     assert!(message.contains("doesn't match"), "message: {message}");
+    done(&outcome.run_dir);
 }
 
 #[tokio::test]
@@ -60,6 +74,7 @@ async fn an_empty_selection_is_a_setup_error() {
         outcome.summary.closing_line(),
         "0 passed, 0 failed, 0 skipped"
     );
+    done(&outcome.run_dir);
 }
 
 #[tokio::test]
@@ -70,16 +85,20 @@ async fn an_unreachable_candidate_is_a_setup_error_naming_the_url() {
         municipalities: vec![fixtures.join("municipalities/aobadai.toml")],
         server_ca: None,
     };
-    let err = kofu::run(options(
+    let outcome = kofu::run(options(
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("features"),
         spec,
     ))
     .await
-    .expect_err("unreachable candidate");
+    .expect("the report is written");
+    assert_eq!(outcome.exit_code, exit::SETUP);
+    let err = outcome.error.expect("a setup error");
     assert!(
         matches!(err, kofu::run::RunError::Unreachable { ref url, .. } if url == "http://127.0.0.1:9"),
         "{err}"
     );
+    assert!(outcome.run_dir.join("junit.xml").is_file());
+    done(&outcome.run_dir);
 }
 
 #[tokio::test]
@@ -108,7 +127,8 @@ async fn a_scenario_outside_the_claims_is_skipped_with_its_reason() {
             .message
             .as_deref()
             .unwrap_or("")
-            .contains("no-age-limit"),
+            .contains("restrictions.age_limit"),
         "{skipped:?}"
     );
+    done(&outcome.run_dir);
 }

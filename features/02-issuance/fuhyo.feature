@@ -16,7 +16,7 @@
     かつ 文書の本文に記載事項がすべて印字されている
     かつ 証明文と市区町村長の職名・氏名と証明書番号が印字されている
 
-  @requires-koseki-non-resident @catches-fuhyo-current-address-only
+  @requires-koseki-non-resident @requires-honseki-municipality @catches-fuhyo-current-address-only
   シナリオ: 利用登録が承認された人は本籍地の白砂町から附票の写しを受け取る
     前提 対象の市区町村は "990002" である
     かつ カード "C039" を置く

@@ -26,7 +26,7 @@
     かつ 文書の本文に記載事項がすべて印字されている
     かつ 証明文と市区町村長の職名・氏名と証明書番号が印字されている
 
-  @requires-type-koseki-zenbu @requires-koseki-non-resident
+  @requires-type-koseki-zenbu @requires-koseki-non-resident @requires-honseki-municipality
   シナリオ: 利用登録が承認された人は本籍地の白砂町から戸籍全部事項証明書を受け取る
     前提 対象の市区町村は "990002" である
     かつ カード "C039" を置く
@@ -37,7 +37,7 @@
     かつ 証明文と市区町村長の職名・氏名と証明書番号が印字されている
     かつ 部数と交付手数料は請求と市区町村プロファイルの主張どおりである
 
-  @requires-type-koseki-kojin @requires-koseki-non-resident @catches-koseki-kojin-lists-all @catches-copies-charged-as-one
+  @requires-type-koseki-kojin @requires-koseki-non-resident @requires-honseki-municipality @catches-koseki-kojin-lists-all @catches-copies-charged-as-one
   シナリオ: 利用登録が承認された人は本籍地の白砂町から戸籍個人事項証明書を受け取る
     前提 対象の市区町村は "990002" である
     かつ カード "C039" を置く

@@ -4,12 +4,12 @@
   交付された証明書の記載事項（JSON）と PDF から抽出した本文を、確認済みのスナップショット
   （fixtures/snapshots/<候補サーバのキー>/）と比べる。証明書番号・交付ID・要求ID・時刻は
   伏せ字にし、交付日は受付日時で決まるので残す。新しいシナリオはこのファイルの末尾に
-  追加する（スナップショット名は行番号を含む）。
+  追加する（スナップショット名はシナリオの @snapshot-<id> タグから付く）。
 
   背景:
     前提 受付日時は "2026-11-26T10:00:00+09:00" である
 
-  @requires-type-juminhyo
+  @requires-type-juminhyo @snapshot-juminhyo-self
   シナリオ: 本人のみの住民票の写しのスナップショット
     前提 カード "C001" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -17,7 +17,7 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-juminhyo
+  @requires-type-juminhyo @snapshot-juminhyo-household
   シナリオ: 世帯主・続柄と本籍・筆頭者を表示した世帯全員の住民票の写しのスナップショット
     前提 カード "C001" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -27,7 +27,7 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-juminhyo
+  @requires-type-juminhyo @snapshot-juminhyo-members
   シナリオ: 世帯の一部の住民票の写しのスナップショット
     前提 カード "C001" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -36,7 +36,7 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-juminhyo
+  @requires-type-juminhyo @snapshot-juminhyo-foreign-household
   シナリオ: 外国人住民の世帯の住民票の写しのスナップショット
     前提 カード "C023" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -46,7 +46,7 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-juminhyo-kisai
+  @requires-type-juminhyo-kisai @snapshot-juminhyo-kisai
   シナリオ: 𠮷田 花子の住民票記載事項証明書のスナップショット
     前提 カード "C007" を置く
     かつ 証明書 "住民票記載事項証明書" を選ぶ
@@ -54,14 +54,14 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-inkan
+  @requires-type-inkan @snapshot-inkan
   シナリオ: 印鑑登録証明書のスナップショット
     前提 カード "C001" を置く
     かつ 証明書 "印鑑登録証明書" を選ぶ
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-kazei
+  @requires-type-kazei @snapshot-kazei-2026
   シナリオ: 2026年度の課税証明書のスナップショット
     前提 カード "C001" を置く
     かつ 証明書 "課税(非課税)証明書" を選ぶ
@@ -69,7 +69,7 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-kazei
+  @requires-type-kazei @snapshot-kazei-exempt
   シナリオ: 非課税の人の課税(非課税)証明書のスナップショット
     前提 カード "C037" を置く
     かつ 証明書 "課税(非課税)証明書" を選ぶ
@@ -77,7 +77,7 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-shotoku
+  @requires-type-shotoku @snapshot-shotoku-2025
   シナリオ: 2025年度の所得証明書のスナップショット
     前提 カード "C036" を置く
     かつ 証明書 "所得証明書" を選ぶ
@@ -85,14 +85,14 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-koseki-zenbu
+  @requires-type-koseki-zenbu @snapshot-koseki-zenbu
   シナリオ: 戸籍全部事項証明書のスナップショット
     前提 カード "C001" を置く
     かつ 証明書 "戸籍全部事項証明書" を選ぶ
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-koseki-kojin @requires-koseki-non-resident
+  @requires-type-koseki-kojin @requires-koseki-non-resident @requires-honseki-municipality @snapshot-koseki-kojin-shirasuna
   シナリオ: 本籍地の白砂町が交付する戸籍個人事項証明書のスナップショット
     前提 対象の市区町村は "990002" である
     かつ カード "C039" を置く
@@ -100,14 +100,14 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-fuhyo
+  @requires-type-fuhyo @snapshot-fuhyo
   シナリオ: 戸籍の附票の写しのスナップショット
     前提 カード "C001" を置く
     かつ 証明書 "戸籍の附票の写し" を選ぶ
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-fuhyo @requires-koseki-non-resident
+  @requires-type-fuhyo @requires-koseki-non-resident @requires-honseki-municipality @snapshot-fuhyo-shirasuna
   シナリオ: 本籍地の白砂町が交付する戸籍の附票の写しのスナップショット
     前提 対象の市区町村は "990002" である
     かつ カード "C039" を置く

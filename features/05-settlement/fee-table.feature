@@ -16,7 +16,7 @@
     もし 市区町村プロファイルが主張する種類をそれぞれ 3 通請求し、2 通目までを確定、残りを取消として報告する
     ならば どの種類も、交付と記録の 1 通あたりの交付手数料は市区町村プロファイルの主張どおりで、確定分の交付手数料は手数料 × 確定部数である
 
-  @requires-koseki-non-resident @catches-wrong-fee-table @catches-fee-for-cancelled-copy
+  @requires-koseki-non-resident @requires-honseki-municipality @catches-wrong-fee-table @catches-fee-for-cancelled-copy
   シナリオ: 本籍地 白砂町が主張するどの種類も、主張どおりの手数料が確定部数分だけかかる
     前提 対象の市区町村は "990002" である
     かつ カード "C039" を置く

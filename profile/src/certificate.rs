@@ -144,6 +144,52 @@ pub enum Scope {
     Members,
 }
 
+impl Scope {
+    /// The wire name: `self`, `household`, `members`.
+    pub fn wire(self) -> &'static str {
+        match self {
+            Self::Holder => "self",
+            Self::Household => "household",
+            Self::Members => "members",
+        }
+    }
+}
+
+/// The wire name, as in the profile (`self`, `household`, `members`).
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.wire())
+    }
+}
+
+/// The options in the profile's words: `scope=household, show_relationship,
+/// fiscal_year=2026`; `none` when nothing is chosen.
+impl std::fmt::Display for IssuanceOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut parts = Vec::new();
+        if let Some(scope) = self.scope {
+            parts.push(format!("scope={scope}"));
+        }
+        if !self.members.is_empty() {
+            parts.push(format!("members={}", self.members.join(",")));
+        }
+        if self.show_relationship {
+            parts.push("show_relationship".to_owned());
+        }
+        if self.show_honseki {
+            parts.push("show_honseki".to_owned());
+        }
+        if let Some(year) = self.fiscal_year {
+            parts.push(format!("fiscal_year={year}"));
+        }
+        if parts.is_empty() {
+            f.write_str("none")
+        } else {
+            f.write_str(&parts.join(", "))
+        }
+    }
+}
+
 /// What the resident chose at the terminal. Fields that do not apply to the chosen type
 /// must be absent or at their defaults.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

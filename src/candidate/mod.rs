@@ -32,6 +32,22 @@ pub enum CandidateError {
     UnknownDefect(String),
 }
 
+/// Snapshot key of the bundled reference server.
+const REFERENCE_KEY: &str = "reference";
+
+/// Lowercase ASCII letters and digits, every other run of characters one `-`.
+fn key_slug(text: &str) -> String {
+    let mut slug = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    slug.trim_matches('-').to_owned()
+}
+
 /// What the vendor asked to test.
 #[derive(Debug, Clone)]
 pub enum CandidateSpec {
@@ -63,6 +79,8 @@ pub struct Candidate {
     pub center_identity: (Vec<u8>, Vec<u8>),
     /// A client identity from an unrelated CA.
     pub stranger_identity: (Vec<u8>, Vec<u8>),
+    /// The product name the candidate gave at the identity probe.
+    implementation: Option<String>,
     /// Keeps the embedded server alive.
     embedded: Option<kofu_reference_server::RunningServer>,
 }
@@ -129,6 +147,7 @@ impl Candidate {
                     server_ca_pem: Some(read(&pki.join("candidate-ca.pem"))?),
                     center_identity,
                     stranger_identity,
+                    implementation: None,
                     embedded: Some(server),
                 })
             }
@@ -148,6 +167,7 @@ impl Candidate {
                     server_ca_pem,
                     center_identity,
                     stranger_identity,
+                    implementation: None,
                     embedded: None,
                 })
             }
@@ -190,30 +210,38 @@ impl Candidate {
         self.municipalities.iter().find(|m| m.serves_residents())
     }
 
+    /// Remember who the candidate said it is (the identity probe): its product name
+    /// names its snapshots.
+    pub fn identified_as(&mut self, identity: &kofu_profile::identity::Identity) {
+        self.implementation = Some(identity.implementation.name.clone());
+    }
+
     /// The folder name of this candidate's snapshots under `fixtures/snapshots/`:
     /// `reference` for the bundled reference server (whatever its defect switches),
-    /// else a slug of the URL's host and port (e.g. `127-0-0-1-8443`).
+    /// else a slug of the product name it gives in its identity (e.g. `acme-shomei`),
+    /// else of the URL's host. Never the port, the version or anything else that
+    /// changes between runs of the same product.
     pub fn snapshot_key(&self) -> String {
         if self.embedded.is_some() {
-            return "reference".to_owned();
+            return REFERENCE_KEY.to_owned();
         }
-        let rest = self
-            .url
-            .split_once("://")
-            .map_or(self.url.as_str(), |(_, r)| r);
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
-        let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
-        let mut slug = String::new();
-        for c in authority.chars() {
-            if c.is_ascii_alphanumeric() {
-                slug.push(c.to_ascii_lowercase());
-            } else if !slug.ends_with('-') {
-                slug.push('-');
+        let host = || {
+            let rest = self
+                .url
+                .split_once("://")
+                .map_or(self.url.as_str(), |(_, r)| r);
+            let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            let authority = authority.rsplit_once('@').map_or(authority, |(_, a)| a);
+            // Without the port: `[::1]:8443` gives `::1`, `host:8443` gives `host`.
+            match authority.strip_prefix('[') {
+                Some(v6) => v6.split(']').next().unwrap_or_default().to_owned(),
+                None => authority.split(':').next().unwrap_or_default().to_owned(),
             }
-        }
-        let slug = slug.trim_matches('-').to_owned();
-        if slug.is_empty() || slug == "reference" {
-            format!("candidate-{slug}")
+        };
+        let source = self.implementation.clone().unwrap_or_else(host);
+        let slug = key_slug(&source);
+        if slug.is_empty() || slug == REFERENCE_KEY {
+            format!("candidate-{slug}").trim_end_matches('-').to_owned()
         } else {
             slug
         }
@@ -232,5 +260,43 @@ impl Candidate {
         if let Some(server) = self.embedded {
             server.stop().await;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn remote(url: &str, implementation: Option<&str>) -> Candidate {
+        Candidate {
+            url: url.to_owned(),
+            municipalities: Vec::new(),
+            server_ca_pem: None,
+            center_identity: (Vec::new(), Vec::new()),
+            stranger_identity: (Vec::new(), Vec::new()),
+            implementation: implementation.map(str::to_owned),
+            embedded: None,
+        }
+    }
+
+    #[test]
+    fn the_snapshot_key_has_no_port() {
+        assert_eq!(
+            remote("https://127.0.0.1:8443", None).snapshot_key(),
+            "127-0-0-1"
+        );
+        assert_eq!(
+            remote("https://127.0.0.1:9443/", None).snapshot_key(),
+            remote("https://127.0.0.1:8443", None).snapshot_key()
+        );
+        assert_eq!(remote("https://[::1]:8443", None).snapshot_key(), "1");
+        assert_eq!(
+            remote("https://127.0.0.1:8443", Some("ACME 証明発行 Server")).snapshot_key(),
+            "acme-server"
+        );
+        assert_eq!(
+            remote("http://x:1", Some("Reference")).snapshot_key(),
+            "candidate-reference"
+        );
     }
 }

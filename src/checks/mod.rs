@@ -1,7 +1,8 @@
 //! Conformance checks: what the candidate must have produced, compared with what it
 //! did. A failed check panics with a [`Failure`] message that names the check, what was
-//! expected, what came back (a pretty diff), and the evidence folder; cucumber reports
-//! it as the failed step.
+//! expected, what came back (a plain-text line diff: `-` expected, `+` actual, never
+//! colour escapes, so the message can go into any report file), and the evidence folder;
+//! cucumber reports it as the failed step.
 
 pub mod era;
 pub mod expected;
@@ -21,11 +22,29 @@ pub fn fail_diff<T: Debug + PartialEq>(
     actual: &T,
     evidence: &Path,
 ) -> ! {
-    let diff = pretty_assertions::Comparison::new(expected, actual);
+    let diff = line_diff(&format!("{expected:#?}"), &format!("{actual:#?}"));
     panic!(
-        "{check}\nexpected (left) vs actual (right):\n{diff}\nevidence: {}",
+        "{check}\nexpected (-) vs actual (+):\n{diff}evidence: {}",
         evidence.display()
     )
+}
+
+/// A plain unified line diff of two texts: every line prefixed with `-` (only in
+/// `expected`), `+` (only in `actual`) or a space (both). No escapes.
+pub fn line_diff(expected: &str, actual: &str) -> String {
+    let diff = similar::TextDiff::from_lines(expected, actual);
+    let mut out = String::new();
+    for change in diff.iter_all_changes() {
+        let sign = match change.tag() {
+            similar::ChangeTag::Delete => '-',
+            similar::ChangeTag::Insert => '+',
+            similar::ChangeTag::Equal => ' ',
+        };
+        out.push(sign);
+        out.push_str(change.value().trim_end_matches('\n'));
+        out.push('\n');
+    }
+    out
 }
 
 /// Fail the current step with a plain message.
@@ -39,5 +58,74 @@ pub fn fail(check: &str, detail: impl std::fmt::Display, evidence: &Path) -> ! {
 pub fn expect_eq<T: Debug + PartialEq>(check: &str, expected: &T, actual: &T, evidence: &Path) {
     if expected != actual {
         fail_diff(check, expected, actual, evidence);
+    }
+}
+
+/// Items in the profile's words joined by `/`, e.g. `self/household/members`.
+pub fn list<T: std::fmt::Display>(items: &[T]) -> String {
+    if items.is_empty() {
+        return "none".to_owned();
+    }
+    items
+        .iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// An optional value as a sentence: the value, or `none`.
+pub fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
+    value
+        .as_ref()
+        .map_or_else(|| "none".to_owned(), ToString::to_string)
+}
+
+/// The candidate's last answer as a sentence, e.g. `HTTP 201 (profile 1.0)` or
+/// `refused with HTTP 422 type-not-offered: …`.
+impl std::fmt::Display for crate::world::LastAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        use crate::world::LastAnswer;
+        match self {
+            LastAnswer::Raw(raw) => write!(f, "HTTP {}", raw.status),
+            LastAnswer::Refused { status, error } => write!(
+                f,
+                "refused with HTTP {status} {}: {}",
+                error.code, error.message
+            ),
+            LastAnswer::TransportError(e) => write!(f, "no HTTP answer ({e})"),
+            LastAnswer::Ok {
+                status,
+                profile_version,
+            } => match profile_version {
+                Some(v) => write!(f, "HTTP {status} (profile {v})"),
+                None => write!(f, "HTTP {status} (no profile version header)"),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_comparison_carries_no_escape() {
+        let failure = std::panic::catch_unwind(|| {
+            fail_diff(
+                "check",
+                &vec!["a", "b"],
+                &vec!["a", "c"],
+                Path::new("evidence/x"),
+            )
+        })
+        .unwrap_err();
+        let text = failure
+            .downcast_ref::<String>()
+            .cloned()
+            .unwrap_or_default();
+        assert!(!text.contains('\u{1b}'), "{text:?}");
+        assert!(text.contains("-    \"b\","), "{text}");
+        assert!(text.contains("+    \"c\","), "{text}");
+        assert!(text.ends_with("evidence: evidence/x"), "{text}");
     }
 }

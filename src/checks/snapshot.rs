@@ -5,14 +5,22 @@
 //! - Redacted: the certificate number, issuance id, request id, the PDF's SHA-256 (it
 //!   covers the certificate number), member ids (opaque to the harness) and times of day
 //!   in the text. The issue date stays: the scenario's clock fixes it.
-//! - Name: `<phase folder>__<feature stem>-L<scenario line>`, plus `-<n>` for the n-th
-//!   issuance of a scenario after the first; unique per scenario, so concurrent
-//!   scenarios never touch the same file.
-//! - Policy: a committed snapshot is compared on every run and a mismatch fails without
-//!   writing anything (`INSTA_UPDATE=no` unless the caller set `INSTA_UPDATE`). A missing
-//!   snapshot fails for the reference server; for a vendor candidate the first run records
-//!   `<name>.snap.new` for review and passes with a note. A vendor mismatch also leaves a
-//!   `.snap.new` beside the committed snapshot, for review.
+//! - Name: `<phase folder>__<feature stem>-<id>` from the scenario's `@snapshot-<id>`
+//!   tag, plus `-<n>` for the n-th issuance of a scenario after the first: stable when
+//!   lines move, unique per scenario, so concurrent scenarios never touch the same file.
+//!   A snapshot step in a scenario without the tag fails.
+//! - Key: `reference` for the bundled reference server, else the candidate's product
+//!   name (see `Candidate::snapshot_key`): never the port.
+//! - Policy: a committed snapshot is compared on every run and a mismatch fails. A run
+//!   never writes into the checkout: what it records for review goes to the run's
+//!   report folder, `<run dir>/snapshots/<key>/<name>.snap.new` (insta's format).
+//!   A missing snapshot fails for the reference server; for a vendor candidate the first
+//!   run records it and the scenario is reported *recorded* (記録: not a pass, counted
+//!   among the failures, exit 1) until `kofu snapshots accept <run dir>` copies it into
+//!   the snapshots folder. A vendor mismatch also records the new version for review.
+//!   Only the reference snapshots are compared through insta, so that a developer can
+//!   re-record them with `INSTA_UPDATE=always` (the one case that writes into
+//!   `fixtures/snapshots/reference/`; `INSTA_UPDATE=no` unless the caller set it).
 
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -52,6 +60,8 @@ pub struct Mismatch {
 pub struct Location {
     /// `fixtures/snapshots/<candidate key>`.
     pub dir: PathBuf,
+    /// `<run dir>/snapshots/<candidate key>`: where this run records for review.
+    pub pending_dir: PathBuf,
     /// The snapshot name (file `<name>.snap`).
     pub name: String,
     /// The candidate key (`reference` or a URL slug).
@@ -60,7 +70,10 @@ pub struct Location {
 
 impl Location {
     /// The snapshot of the `nth` (1-based) issuance of the scenario whose evidence
-    /// folder is `evidence_dir` (`…/evidence/<phase>/<stem>-L<line>`).
+    /// folder is `evidence_dir` (`<run dir>/evidence/<phase>/<stem>-<id>`, see
+    /// `report::scenario_evidence_dir`). Fails the step when the scenario has no
+    /// `@snapshot-<id>` tag (its folder then ends in `-L<line>`).
+    #[track_caller]
     pub fn new(snapshots_root: &Path, key: &str, evidence_dir: &Path, nth: usize) -> Self {
         let part = |p: Option<&Path>| {
             p.and_then(|p| p.file_name())
@@ -68,13 +81,24 @@ impl Location {
                 .unwrap_or_else(|| "scenario".to_owned())
         };
         let scenario = part(Some(evidence_dir));
+        if let Some((_, line)) = scenario.rsplit_once("-L")
+            && !line.is_empty()
+            && line.bytes().all(|b| b.is_ascii_digit())
+        {
+            panic!(
+                "snapshot: the scenario needs a @snapshot-<id> tag: without it its snapshot \
+                 would be named by its line ({scenario}), which moves whenever the feature is edited"
+            );
+        }
         let phase = part(evidence_dir.parent());
+        let run_dir = evidence_dir.ancestors().nth(3).unwrap_or(Path::new("."));
         let mut name = format!("{phase}__{scenario}");
         if nth > 1 {
             name.push_str(&format!("-{nth}"));
         }
         Self {
             dir: snapshots_root.join(key),
+            pending_dir: run_dir.join("snapshots").join(key),
             name,
             key: key.to_owned(),
         }
@@ -85,9 +109,9 @@ impl Location {
         self.dir.join(format!("{}.snap", self.name))
     }
 
-    /// The file recorded for review.
+    /// The file recorded for review, in the run's report folder.
     pub fn pending(&self) -> PathBuf {
-        self.dir.join(format!("{}.snap.new", self.name))
+        self.pending_dir.join(format!("{}.snap.new", self.name))
     }
 }
 
@@ -320,6 +344,25 @@ pub fn check(
             }),
         };
     }
+    if !reference {
+        let committed = read_committed(&file);
+        if committed
+            .as_deref()
+            .is_some_and(|c| same_as_committed(c, body))
+        {
+            return Ok(Outcome::Matched);
+        }
+        let pending_file = location.pending();
+        let pending = write_pending(&pending_file, description, body)
+            .is_ok()
+            .then_some(pending_file);
+        return Err(Mismatch {
+            file,
+            committed,
+            actual: body.to_owned(),
+            pending,
+        });
+    }
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(&location.dir);
     settings.set_prepend_module_to_snapshot(false);
@@ -332,16 +375,46 @@ pub fn check(
     if asserted.is_ok() {
         return Ok(Outcome::Matched);
     }
-    let pending_file = location.pending();
-    let recorded = pending_file.is_file()
-        || (!reference && write_pending(&pending_file, description, body).is_ok());
-    let pending = recorded.then_some(pending_file);
+    // insta leaves `<name>.snap.new` beside the committed file only when the developer
+    // asked for it (INSTA_UPDATE).
+    let insta_pending = location.dir.join(format!("{}.snap.new", location.name));
+    let pending = insta_pending.is_file().then_some(insta_pending);
     Err(Mismatch {
         committed: read_committed(&file),
         file,
         actual: body.to_owned(),
         pending,
     })
+}
+
+/// Accept the snapshots a run recorded for review: copy every
+/// `<run dir>/snapshots/<key>/<name>.snap.new` to `<into>/<key>/<name>.snap`. Returns the
+/// files written.
+pub fn accept(run_dir: &Path, into: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut written = Vec::new();
+    let root = run_dir.join("snapshots");
+    if !root.is_dir() {
+        return Ok(written);
+    }
+    let mut keys: Vec<_> = std::fs::read_dir(&root)?.flatten().collect();
+    keys.sort_by_key(|e| e.file_name());
+    for key in keys.iter().filter(|e| e.path().is_dir()) {
+        let mut files: Vec<_> = std::fs::read_dir(key.path())?.flatten().collect();
+        files.sort_by_key(|e| e.file_name());
+        for file in files {
+            let name = file.file_name().to_string_lossy().into_owned();
+            let Some(stem) = name.strip_suffix(".snap.new") else {
+                continue;
+            };
+            let target = into.join(key.file_name()).join(format!("{stem}.snap"));
+            if let Some(dir) = target.parent() {
+                std::fs::create_dir_all(dir)?;
+            }
+            std::fs::copy(file.path(), &target)?;
+            written.push(target);
+        }
+    }
+    Ok(written)
 }
 
 #[cfg(test)]
@@ -371,21 +444,39 @@ mod tests {
         let l = Location::new(
             Path::new("/x/snapshots"),
             "reference",
-            Path::new("/r/evidence/02-issuance/snapshots-L12"),
+            Path::new("/r/evidence/02-issuance/snapshots-juminhyo-self"),
             1,
         );
-        assert_eq!(l.name, "02-issuance__snapshots-L12");
+        assert_eq!(l.name, "02-issuance__snapshots-juminhyo-self");
         assert_eq!(
             l.file(),
-            Path::new("/x/snapshots/reference/02-issuance__snapshots-L12.snap")
+            Path::new("/x/snapshots/reference/02-issuance__snapshots-juminhyo-self.snap")
+        );
+        assert_eq!(
+            l.pending(),
+            Path::new("/r/snapshots/reference/02-issuance__snapshots-juminhyo-self.snap.new")
         );
         let l2 = Location::new(
             Path::new("/x"),
-            "h-1",
-            Path::new("/r/evidence/02-issuance/a-L3"),
+            "acme",
+            Path::new("/r/evidence/02-issuance/a-kazei"),
             2,
         );
-        assert_eq!(l2.name, "02-issuance__a-L3-2");
+        assert_eq!(l2.name, "02-issuance__a-kazei-2");
+    }
+
+    #[test]
+    fn a_snapshot_named_by_its_line_is_refused() {
+        let refused = std::panic::catch_unwind(|| {
+            Location::new(
+                Path::new("/x"),
+                "acme",
+                Path::new("/r/evidence/02-issuance/a-L3"),
+                1,
+            )
+        });
+        let message = refused.unwrap_err().downcast_ref::<String>().cloned();
+        assert!(message.unwrap_or_default().contains("@snapshot-<id>"));
     }
 
     #[test]
@@ -396,23 +487,29 @@ mod tests {
 
     #[test]
     fn a_vendor_records_first_then_compares() {
-        let dir = tempfile::tempdir().unwrap();
-        let evidence = Path::new("/r/evidence/02-issuance/v-L1");
-        let l = Location::new(dir.path(), "127-0-0-1-8443", evidence, 1);
+        let checkout = tempfile::tempdir().unwrap();
+        let run = tempfile::tempdir().unwrap();
+        let evidence = run.path().join("evidence/02-issuance/v-juminhyo");
+        let l = Location::new(checkout.path(), "acme", &evidence, 1);
         let body = "{\n  \"name\": \"𠮷田 花子\"\n}";
         assert_eq!(
             check(&l, "d", body, true),
             Ok(Outcome::Recorded(l.pending()))
         );
-        std::fs::rename(l.pending(), l.file()).unwrap();
+        assert!(l.pending().starts_with(run.path()));
+        // Nothing was written into the checkout; acceptance copies the recording there.
+        assert_eq!(std::fs::read_dir(checkout.path()).unwrap().count(), 0);
+        assert_eq!(accept(run.path(), checkout.path()).unwrap(), vec![l.file()]);
+        std::fs::remove_file(l.pending()).unwrap();
         assert_eq!(check(&l, "d", body, true), Ok(Outcome::Matched));
         let changed = body.replace('𠮷', "吉");
         let m = check(&l, "d", &changed, true).unwrap_err();
         assert_eq!(m.committed.as_deref(), Some(body));
         assert_eq!(m.pending, Some(l.pending()));
         std::fs::remove_file(l.pending()).unwrap();
+        let evidence = Path::new("/r/evidence/02-issuance/v-juminhyo");
         // The reference server with a defect on never writes.
-        let r = Location::new(dir.path(), REFERENCE, evidence, 1);
+        let r = Location::new(checkout.path(), REFERENCE, evidence, 1);
         let m = check(&r, "d", body, false).unwrap_err();
         assert_eq!((m.committed, m.pending), (None, None));
         assert!(!r.pending().exists() && !r.file().exists());

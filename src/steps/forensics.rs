@@ -85,7 +85,7 @@ fn nothing_but_the_certificate(world: &mut KofuWorld) {
     let Some((_, issuance)) = world.answers.issuances.last().cloned() else {
         fail(
             "issuance: no certificate was issued",
-            format!("last answer: {:?}", world.answers.last),
+            format!("last answer: {}", crate::checks::shown(&world.answers.last)),
             &world.evidence_dir,
         );
     };

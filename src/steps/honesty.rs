@@ -39,11 +39,15 @@ pub async fn issue_at_fee(
                 );
                 if expected != actual {
                     problems.push(format!(
-                        "{label}: issued (type, copies, fee per copy, total) {actual:?}, {basis} {expected:?}"
+                        "{label}: issued {} x{} at {} yen per copy, {} yen in all; {basis} {} x{} at {} yen per copy, {} yen in all",
+                        actual.0, actual.1, actual.2, actual.3, expected.0, expected.1, expected.2, expected.3
                     ));
                 }
             }
-            None => problems.push(format!("{label}: not issued: {:?}", world.answers.last)),
+            None => problems.push(format!(
+                "{label}: not issued: {}",
+                crate::checks::shown(&world.answers.last)
+            )),
         }
     }
     problems
@@ -56,16 +60,7 @@ pub fn probe_request(
     options: kofu_profile::IssuanceOptions,
     copies: u8,
 ) -> (String, kofu_profile::issuance::IssuanceRequest) {
-    let label = format!(
-        "{certificate} {options:?} x{copies}",
-        options = (
-            options.scope,
-            options.members.len(),
-            options.show_relationship,
-            options.show_honseki,
-            options.fiscal_year
-        )
-    );
+    let label = format!("{certificate} ({options}) x{copies}");
     (label, world.issuance_request(certificate, options, copies))
 }
 

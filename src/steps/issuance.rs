@@ -147,7 +147,7 @@ pub fn last_issuance(world: &KofuWorld) -> (IssuanceRequest, Issuance) {
         Some(x) => x.clone(),
         None => fail(
             "issuance: no certificate was issued",
-            format!("last answer: {:?}", world.answers.last),
+            format!("last answer: {}", crate::checks::shown(&world.answers.last)),
             &world.evidence_dir,
         ),
     }
@@ -164,7 +164,7 @@ fn same_issuance(world: &mut KofuWorld) {
     if n < 2 {
         fail(
             "idempotency: the resend was not answered with an issuance",
-            format!("last answer: {:?}", world.answers.last),
+            format!("last answer: {}", crate::checks::shown(&world.answers.last)),
             &world.evidence_dir,
         );
     }

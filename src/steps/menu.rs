@@ -70,7 +70,7 @@ pub fn last_menu(world: &KofuWorld) -> Menu {
         Some(m) => m.clone(),
         None => fail(
             "menu: the candidate returned no menu",
-            format!("last answer: {:?}", world.answers.last),
+            format!("last answer: {}", crate::checks::shown(&world.answers.last)),
             &world.evidence_dir,
         ),
     }
@@ -353,7 +353,7 @@ fn menu_scope_offered(world: &mut KofuWorld, name: Certificate, scope: ScopeName
     if !scopes.contains(&scope.0) {
         fail(
             &format!("menu: the 交付範囲 {scope} of {name} must be offered to this holder"),
-            format!("offered scopes: {scopes:?}"),
+            format!("offered scopes: {}", crate::checks::list(&scopes)),
             &world.evidence_dir,
         );
     }
@@ -368,7 +368,7 @@ fn menu_scope_hidden(world: &mut KofuWorld, name: Certificate, scope: ScopeName)
             &format!(
                 "menu: the 交付範囲 {scope} of {name} must not be offered: it would print a person under DV等支援措置"
             ),
-            format!("offered scopes: {scopes:?}"),
+            format!("offered scopes: {}", crate::checks::list(&scopes)),
             &world.evidence_dir,
         );
     }

@@ -21,7 +21,7 @@ fn last_registration(world: &KofuWorld) -> Registration {
         Some(r) => r.clone(),
         None => fail(
             "利用登録申請: the candidate answered no registration",
-            format!("last answer: {:?}", world.answers.last),
+            format!("last answer: {}", crate::checks::shown(&world.answers.last)),
             &world.evidence_dir,
         ),
     }
@@ -51,7 +51,7 @@ async fn read_back(world: &mut KofuWorld) {
         Some(r) => r.clone(),
         None => fail(
             "利用登録申請: nothing was filed before reading it back",
-            format!("last answer: {:?}", world.answers.last),
+            format!("last answer: {}", crate::checks::shown(&world.answers.last)),
             &world.evidence_dir,
         ),
     };
@@ -119,7 +119,7 @@ fn read_back_as(world: &mut KofuWorld, status: String) {
     if world.answers.registrations.len() < 2 {
         fail(
             "利用登録申請: the registration could not be read back",
-            format!("last answer: {:?}", world.answers.last),
+            format!("last answer: {}", crate::checks::shown(&world.answers.last)),
             &world.evidence_dir,
         );
     }

@@ -19,8 +19,8 @@ pub fn compare(world: &KofuWorld, location: &snapshot::Location, description: &s
         Ok(snapshot::Outcome::Matched) => {}
         Ok(snapshot::Outcome::Recorded(pending)) => {
             let note = format!(
-                "note: no snapshot yet for candidate `{}`: recorded {} for review \
-                 (`cargo insta review`, or rename it to .snap to accept)",
+                "snapshot recorded for review (not a pass yet): no reviewed snapshot for candidate `{}`; \
+                 recorded {}; after review accept it with `kofu snapshots accept <run dir>`",
                 location.key,
                 pending.display()
             );

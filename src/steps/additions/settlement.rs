@@ -15,7 +15,7 @@ async fn recorded_for_terminal(world: &mut KofuWorld, copies: u8) {
     let Some((_, issuance)) = world.answers.issuances.last().cloned() else {
         fail(
             "records: nothing was issued",
-            format!("last answer: {:?}", world.answers.last),
+            format!("last answer: {}", crate::checks::shown(&world.answers.last)),
             &world.evidence_dir,
         )
     };

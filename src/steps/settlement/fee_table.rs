@@ -22,7 +22,7 @@ fn plain_options(world: &KofuWorld, item: &kofu_profile::menu::MenuItem) -> Issu
         Ok(o) => o,
         Err(NoPlainChoice::Scope(scopes)) => fail(
             &format!("menu: {t} must offer 本人のみ or 世帯全員 to this card"),
-            format!("scopes: {scopes:?}"),
+            format!("scopes: {}", crate::checks::list(&scopes)),
             &world.evidence_dir,
         ),
         Err(NoPlainChoice::FiscalYear) => fail(
@@ -72,7 +72,7 @@ async fn issue_every_claimed_type(world: &mut KofuWorld, n: u8, k: u8) {
         let Some(issuance) = keep(world, reply) else {
             fail(
                 &format!("issuance: {t}, offered on the menu, must be issued"),
-                format!("answer: {:?}", world.answers.last),
+                format!("answer: {}", crate::checks::shown(&world.answers.last)),
                 &world.evidence_dir,
             );
         };
@@ -80,7 +80,7 @@ async fn issue_every_claimed_type(world: &mut KofuWorld, n: u8, k: u8) {
         if !report(world, &issuance, outcomes(issuance.copies, k)).await {
             fail(
                 &format!("outcome: the print outcome of {t} must be accepted"),
-                format!("answer: {:?}", world.answers.last),
+                format!("answer: {}", crate::checks::shown(&world.answers.last)),
                 &world.evidence_dir,
             );
         }
@@ -104,7 +104,7 @@ async fn fee_table(world: &mut KofuWorld) {
     if issued.is_empty() {
         fail(
             "settlement: nothing was issued",
-            format!("last answer: {:?}", world.answers.last),
+            format!("last answer: {}", crate::checks::shown(&world.answers.last)),
             &world.evidence_dir,
         );
     }

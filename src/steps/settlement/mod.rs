@@ -22,7 +22,7 @@ pub async fn records_of_day(world: &mut KofuWorld, day: chrono::NaiveDate) -> Ve
         Some(r) => r.records,
         None => fail(
             &format!("records: the candidate must answer the records of business date {day}"),
-            format!("answer: {:?}", world.answers.last),
+            format!("answer: {}", crate::checks::shown(&world.answers.last)),
             &world.evidence_dir,
         ),
     }

@@ -14,7 +14,7 @@ pub fn last(world: &KofuWorld) -> kofu_profile::issuance::Issuance {
         Some((_, i)) => i.clone(),
         None => fail(
             "outcome: nothing was issued",
-            format!("last answer: {:?}", world.answers.last),
+            format!("last answer: {}", crate::checks::shown(&world.answers.last)),
             &world.evidence_dir,
         ),
     }
@@ -83,7 +83,7 @@ fn report_accepted(world: &mut KofuWorld) {
     if !matches!(world.answers.last, Some(LastAnswer::Ok { status: 200, .. })) {
         fail(
             "outcome: reporting an outcome a copy already has must be accepted (200) and change nothing",
-            format!("answer: {:?}", world.answers.last),
+            format!("answer: {}", crate::checks::shown(&world.answers.last)),
             &world.evidence_dir,
         );
     }

@@ -25,7 +25,7 @@ async fn records_of_last(world: &mut KofuWorld) -> Vec<IssuanceRecord> {
     let Some(records) = keep(world, reply) else {
         fail(
             "records: the candidate returned no records",
-            format!("last answer: {:?}", world.answers.last),
+            format!("last answer: {}", crate::checks::shown(&world.answers.last)),
             &world.evidence_dir,
         );
     };
