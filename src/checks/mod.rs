@@ -3,6 +3,7 @@
 //! expected, what came back (a pretty diff), and the evidence folder; cucumber reports
 //! it as the failed step.
 
+pub mod audit;
 pub mod era;
 pub mod expected;
 pub mod pdf;
