@@ -263,8 +263,7 @@ fn echo_findings(asked: Asked<'_>, issuance: &Issuance) -> Vec<Finding> {
     }
     let total = issuance
         .fee_per_copy
-        .checked_mul(u32::from(issuance.copies))
-        .unwrap_or(u32::MAX);
+        .saturating_mul(u32::from(issuance.copies));
     if total != issuance.fee_total {
         out.push(Finding::FeeTotal {
             expected: total,
