@@ -125,6 +125,9 @@ defects! {
     /// 世帯全員 offered and issued although it would list a protected member.
     DvHouseholdShown = "dv-household-shown":
         "世帯全員 is offered and printed although a member is under DV等支援措置: the protection is checked for the holder only",
+    /// 戸籍全部事項証明書 and 附票 issued to another member of a register with a protected member.
+    DvRegisterShown = "dv-register-shown":
+        "the 戸籍全部事項証明書 and the 戸籍の附票の写し of a register with a member under DV等支援措置 are issued to the other members: the 附票 prints the protected person's address",
     /// Tax certificates print the current address.
     TaxCurrentAddress = "tax-current-address":
         "the tax certificate prints the current address instead of the address on 1 January of the 年度",

@@ -219,3 +219,40 @@ fn every_page_carries_number_page_and_subject() {
         ]
     );
 }
+
+#[test]
+fn age_follows_the_anniversary_rule() {
+    let d = |s: &str| s.parse::<chrono::NaiveDate>().expect("date");
+    assert_eq!(super::age_on(d("2011-11-26"), d("2026-11-25")), 14);
+    assert_eq!(super::age_on(d("2011-11-26"), d("2026-11-26")), 15);
+    assert_eq!(super::age_on(d("2012-02-29"), d("2027-02-28")), 14);
+    assert_eq!(super::age_on(d("2012-02-29"), d("2027-03-01")), 15);
+    assert_eq!(super::age_on(d("2012-02-29"), d("2028-02-29")), 16);
+}
+
+#[test]
+fn a_protected_person_is_never_printed() {
+    let fx = fixtures();
+    // C026 (R026) shares 戸籍 K010 with R027 and R028, both under DV等支援措置.
+    let req = request(&fx, "C026", CertificateType::Fuhyo, Scope::Holder);
+    let mut req = req;
+    req.options = IssuanceOptions::default();
+    let issuance = issuance_for(&fx, &req, "R026");
+    let findings = persons_and_echo(&fx, &req, &issuance);
+    assert!(
+        findings.contains(&Finding::ProtectedPersonPrinted("R027 上田 美穂".into())),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn a_holder_under_the_age_limit_gets_nothing() {
+    let fx = fixtures();
+    // R005 is 10 on the reception date; 青葉台市 has an age limit of 15.
+    let req = request(&fx, "C005", CertificateType::Juminhyo, Scope::Holder);
+    let issuance = issuance_for(&fx, &req, "R005");
+    assert!(matches!(
+        persons_and_echo(&fx, &req, &issuance).as_slice(),
+        [Finding::NotIssuable(why)] if why.contains("under the age limit of 15")
+    ));
+}
