@@ -125,6 +125,9 @@ defects! {
     /// 世帯全員 offered and issued although it would list a protected member.
     DvHouseholdShown = "dv-household-shown":
         "世帯全員 is offered and printed although a member is under DV等支援措置: the protection is checked for the holder only",
+    /// On a busy business date one issuance is built for the previous applicant.
+    OtherResidentUnderLoad = "other-resident-under-load":
+        "once a business date has 300 issuances, one certificate is built for the previous applicant: another resident's certificate is printed (the 2023 incidents)",
     /// 戸籍全部事項証明書 and 附票 issued to another member of a register with a protected member.
     DvRegisterShown = "dv-register-shown":
         "the 戸籍全部事項証明書 and the 戸籍の附票の写し of a register with a member under DV等支援措置 are issued to the other members: the 附票 prints the protected person's address",
