@@ -6,16 +6,23 @@
 //! `features/`, one folder per test phase (工程試験), drive those mocks against any
 //! candidate that speaks the open reference profile (`profile/`).
 //!
+//! # Data flow
+//! Data flows one way: the engine ([`run`]) starts the [`rig`] (the candidate, the
+//! in-process mock center, the terminals' link to it, the issuance seam), runs every
+//! scenario with its own [`world`], whose [`steps`] drive the rig and judge what came
+//! back with the pure functions of [`checks`]; the [`report`] collects the verdicts.
+//!
 //! # Layout
-//! - [`additions`]: 追加試験, `--added type:CODE|operator:CODE` and `fixtures/additions`.
 //! - [`run`]: the one engine entry point, called by `kofu run` and by the
 //!   `harness = false` test target.
+//! - [`rig`]: the run's shared actors, started by the engine.
 //! - [`candidate`]: how a candidate is reached (a URL, or the bundled reference server).
+//! - [`additions`]: 追加試験, `--added type:CODE|operator:CODE` and the tag selection.
 //! - [`applicability`]: which scenarios the municipality profile rules out, and why.
-//! - [`world`]: the cucumber World of one scenario.
+//! - [`world`]: the cucumber World of one scenario (state only).
 //! - [`steps`]: step definitions, one module per domain concept.
-//! - [`terminal`]: the mock store terminal.
-//! - [`checks`]: certificate content, PDF and verdict formatting.
+//! - [`terminal`]: the mock store terminal, its session, printer and journal.
+//! - [`checks`]: certificate content, PDF, settlement and verdict formatting.
 //! - [`report`]: run directory, JUnit XML, Cucumber JSON, evidence, summary.
 //! - [`exit`]: documented exit codes.
 
@@ -25,6 +32,7 @@ pub mod candidate;
 pub mod checks;
 pub mod exit;
 pub mod report;
+pub mod rig;
 pub mod run;
 pub mod steps;
 pub mod terminal;

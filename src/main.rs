@@ -1,5 +1,7 @@
-//! The `kofu` command line: parses flags and calls the library. Exit codes are
-//! documented in `kofu::exit` and the README.
+//! The `kofu` command line: parses flags and calls the library (the engine, the
+//! reference server, the standalone center, the scripted terminal). Exit codes are
+//! documented in `kofu::exit` and the README. Longer than 400 lines because every
+//! subcommand's flags are declared here, and only here.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -70,7 +72,7 @@ struct RunArgs {
     progress: bool,
     /// 追加試験: run the regression subset for one addition, `type:CODE` (e.g.
     /// type:fuhyo) or `operator:CODE` (e.g. operator:OP-C); see fixtures/additions.
-    #[arg(long, value_name = "type:CODE|operator:CODE")]
+    #[arg(long, value_name = "type:CODE|operator:CODE", value_parser = kofu::additions::parse_added)]
     added: Option<kofu::additions::Addition>,
 }
 
@@ -154,7 +156,7 @@ struct TerminalArgs {
     municipality: Option<String>,
     /// Terminal as OPERATOR/STORE/TERMINAL (default: the first fixture terminal).
     #[arg(long)]
-    terminal: Option<String>,
+    terminal: Option<kofu::terminal::TerminalId>,
     /// Folder of the fixtures.
     #[arg(long)]
     fixtures: Option<PathBuf>,
@@ -339,288 +341,68 @@ async fn reference_server(args: ServerArgs) -> anyhow::Result<i32> {
     Ok(exit::PASSED)
 }
 
-fn require_loopback(listen: &str) -> anyhow::Result<std::net::SocketAddr> {
-    let addr: std::net::SocketAddr = listen
-        .parse()
-        .with_context(|| format!("--listen `{listen}` is not an IP address and port"))?;
-    if !addr.ip().is_loopback() {
-        anyhow::bail!("--listen must be a loopback address (127.0.0.1 or ::1), not {listen}");
-    }
-    Ok(addr)
-}
-
 async fn center(args: CenterArgs) -> anyhow::Result<i32> {
-    use kofu_mock_center::center::{CenterConfig, CenterState, Clock};
-    let fixtures_dir = repo_dir("fixtures", args.fixtures);
     let fixtures = std::sync::Arc::new(
-        kofu_fixtures::Fixtures::load(&fixtures_dir).context("loading fixtures")?,
+        kofu_fixtures::Fixtures::load(&repo_dir("fixtures", args.fixtures))
+            .context("loading fixtures")?,
     );
-    kofu_mock_center::install_crypto_provider();
-    let pki = fixtures_dir.join("pki");
-    let read = |path: &std::path::Path| {
-        std::fs::read(path).with_context(|| format!("reading {}", path.display()))
-    };
-    let server_ca = read(
-        &args
-            .server_ca
-            .unwrap_or_else(|| pki.join("candidate-ca.pem")),
-    )?;
-    let identity = (
-        read(&pki.join("center-client.pem"))?,
-        read(&pki.join("center-client.key"))?,
-    );
-    let candidates = args
-        .servers
-        .iter()
-        .map(|url| kofu_mock_center::client::ClientConfig {
-            server_ca_pem: Some(server_ca.clone()),
-            client_identity: Some(identity.clone()),
-            ..kofu_mock_center::client::ClientConfig::new(url.clone())
-        })
-        .collect();
-    let clock = match args.now {
-        Some(t) => Clock::Fixed(
+    let now = match args.now {
+        Some(t) => Some(
             chrono::DateTime::parse_from_rfc3339(&t)
                 .with_context(|| format!("--now `{t}` is not RFC 3339"))?,
         ),
-        None => Clock::System,
+        None => None,
     };
-    let jpki = kofu_mock_center::jpki::TestJpki::generate(&fixtures).context("test JPKI")?;
-    let validity = kofu_mock_center::validity::start_mock(&fixtures).await;
-    let state = CenterState::new(CenterConfig {
-        fixtures: fixtures.clone(),
-        candidates,
-        jpki_ca_der: jpki.ca_der.clone(),
-        validity_url: validity.uri(),
-        clock,
+    let standalone = kofu::terminal::standalone_center::Standalone {
+        listen: args.listen,
+        servers: args.servers,
+        server_ca: args.server_ca,
+        ledger: args.ledger,
+        now,
         trust_terminal_clock: args.trust_terminal_clock,
-        ledger_path: args.ledger,
-        evidence_dir: args.evidence,
-    })
-    .context("configuring the center")?;
-    let addr = require_loopback(&args.listen)?;
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("binding {addr}"))?;
-    let bound = listener.local_addr().unwrap_or(addr);
-    eprintln!(
-        "kofu center listening on http://{bound} (validity service {}); candidates: {}",
-        validity.uri(),
-        args.servers.join(", ")
-    );
-    kofu_mock_center::center::serve(listener, state, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
-    .await
-    .context("center")?;
+        evidence: args.evidence,
+    };
+    kofu::terminal::standalone_center::serve(fixtures, standalone).await?;
     Ok(exit::PASSED)
 }
 
-fn issuance_options(
-    certificate: kofu_profile::CertificateType,
-    pairs: &[String],
-) -> anyhow::Result<kofu_profile::IssuanceOptions> {
-    let mut map = serde_json::Map::new();
-    for pair in pairs {
-        let (key, value) = pair
-            .split_once('=')
-            .with_context(|| format!("--option `{pair}` is not KEY=VALUE"))?;
-        let value = match (key, value) {
-            ("members", v) => serde_json::Value::Array(
-                v.split(',')
-                    .map(|m| serde_json::Value::String(m.trim().to_owned()))
-                    .collect(),
-            ),
-            (_, "true") => serde_json::Value::Bool(true),
-            (_, "false") => serde_json::Value::Bool(false),
-            (_, v) if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) => {
-                serde_json::Value::Number(v.parse::<u64>().context("number")?.into())
-            }
-            (_, v) => serde_json::Value::String(v.to_owned()),
-        };
-        map.insert(key.to_owned(), value);
-    }
-    let is_juminhyo = matches!(
-        certificate,
-        kofu_profile::CertificateType::Juminhyo | kofu_profile::CertificateType::JuminhyoKisai
-    );
-    if is_juminhyo && !map.contains_key("scope") {
-        map.insert("scope".into(), serde_json::Value::String("self".into()));
-    }
-    serde_json::from_value(serde_json::Value::Object(map)).context("the options do not fit")
-}
-
 async fn terminal(args: TerminalArgs) -> anyhow::Result<i32> {
-    use kofu::terminal::journal::{self, Journal};
-    use kofu::terminal::kiosk::Kiosk;
-    use kofu::terminal::printer::Printer;
-    use kofu::terminal::session::{
-        Ending, KioskSession, PAYMENT_TIMEOUT, Screen, Selection, TerminalProfile,
-    };
+    use kofu::terminal::script::{self, AtFeeScreen, Script};
 
     let fixtures = kofu_fixtures::Fixtures::load(&repo_dir("fixtures", args.fixtures))
         .context("loading fixtures")?;
     if args.list_cards {
-        use std::io::Write as _;
-        let mut stdout = std::io::stdout().lock();
-        for card in &fixtures.cards {
-            let name = fixtures
-                .register
-                .person(&card.person)
-                .map(|p| p.name.as_str())
-                .unwrap_or("?");
-            // A closed pipe (`| head`) ends the listing quietly.
-            if writeln!(
-                stdout,
-                "{} {} {} {}",
-                card.id,
-                card.state.word(),
-                card.pin,
-                name
-            )
-            .is_err()
-            {
-                break;
-            }
-        }
+        script::list_cards(&fixtures);
         return Ok(exit::PASSED);
     }
-    let (Some(center), Some(card_id), Some(pin), Some(certificate), Some(out)) =
+    let (Some(center), Some(card), Some(pin), Some(certificate), Some(out)) =
         (args.center, args.card, args.pin, args.certificate, args.out)
     else {
         anyhow::bail!("--center, --card, --pin, --certificate and --out are required");
     };
     let certificate = kofu_profile::CertificateType::from_code_or_title(&certificate)
         .with_context(|| format!("unknown certificate type `{certificate}`"))?;
-    let options = issuance_options(certificate, &args.options)?;
-    let (operator_code, store_id, terminal_id) = match args.terminal.clone() {
-        Some(t) => {
-            let parts: Vec<&str> = t.split('/').collect();
-            match parts.as_slice() {
-                [o, s, t] => ((*o).to_owned(), (*s).to_owned(), (*t).to_owned()),
-                _ => anyhow::bail!("--terminal is OPERATOR/STORE/TERMINAL"),
-            }
-        }
-        None => {
-            let op = fixtures.operators.first().context("no operator")?;
-            let store = op.stores.first().context("no store")?;
-            let term = store.terminals.first().context("no terminal")?;
-            (op.code.clone(), store.id.clone(), term.clone())
-        }
+    let options = script::options_from_pairs(certificate, &args.options)?;
+    let at_fee_screen = if args.cancel {
+        AtFeeScreen::Cancel
+    } else if args.walk_away {
+        AtFeeScreen::WalkAway
+    } else {
+        AtFeeScreen::Pay
     };
-    let jpki = kofu_mock_center::jpki::TestJpki::generate(&fixtures).context("test JPKI")?;
-    let card = jpki.card(&card_id).with_context(|| {
-        format!("no fixture card `{card_id}` (see `kofu terminal --list-cards`)")
-    })?;
-    let kiosk = Kiosk::new(&center).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let profile = TerminalProfile::find(&fixtures, &operator_code, &store_id, &terminal_id);
-    let journal = std::sync::Arc::new(Journal::default());
-    let screen = |text: &str| println!("【画面】{text}");
-
-    screen(&format!(
-        "端末 {terminal_id}（{operator_code} {store_id}）: マイナンバーカードを置いてください"
-    ));
-    let now = chrono::Utc::now().with_timezone(&kofu_mock_center::hours::jst());
-    let mut session = match KioskSession::place_card(kiosk, profile, journal.clone(), now).await {
-        Ok(s) => s,
-        Err(e) => {
-            screen(&e.screen());
-            eprintln!("kofu terminal: refused: {e}");
-            return Ok(exit::FAILED);
-        }
-    };
-    screen("利用者証明用電子証明書の暗証番号（数字4桁）を入力してください");
-    if let Err(e) = session.enter_pin(card, &pin).await {
-        screen(session.message().unwrap_or_default());
-        eprintln!("kofu terminal: refused: {e}");
-        session.close().await;
-        return Ok(exit::FAILED);
-    }
-    screen("本人確認ができました");
-    screen("発行する証明書を選んでください");
-    for menu in session.menus() {
-        for item in &menu.items {
-            println!(
-                "  [{}] {} {}円（{}通まで）",
-                menu.municipality,
-                item.certificate.title(),
-                item.fee,
-                item.max_copies
-            );
-        }
-    }
-    screen(&format!(
-        "{}を{}通 請求します",
-        certificate.title(),
-        args.copies
-    ));
-    let selection = Selection {
-        municipality: args.municipality,
+    let script = Script {
+        center,
+        card,
+        pin,
         certificate,
         options,
         copies: args.copies,
+        out,
+        municipality: args.municipality,
+        terminal: args.terminal,
+        jam_on: args.jam_on,
+        sheets: args.sheets,
+        at_fee_screen,
     };
-    let due = match session.choose(&selection).await {
-        Ok(due) => due,
-        Err(e) => {
-            screen(session.message().unwrap_or(&e.to_string()));
-            eprintln!("kofu terminal: refused: {e}");
-            session.close().await;
-            return Ok(exit::FAILED);
-        }
-    };
-    screen(&format!("手数料 {due}円をお支払いください"));
-    std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
-    if args.cancel {
-        session.cancel().await.map_err(|e| anyhow::anyhow!("{e}"))?;
-        screen("取り消しました。手数料はかかりません。");
-    } else if args.walk_away {
-        session.idle(PAYMENT_TIMEOUT).await;
-        screen(session.message().unwrap_or_default());
-    } else {
-        session.pay(due).map_err(|e| anyhow::anyhow!("{e}"))?;
-        let mut printer = Printer {
-            jam_on_copy: args.jam_on,
-            sheets_left: args.sheets,
-            output: Some(out.clone()),
-            ..Printer::default()
-        };
-        let receipt = session
-            .print(&mut printer)
-            .await
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        for f in &printer.printed_files {
-            println!("  印刷: {}", f.display());
-        }
-        let receipt_path = out.join("receipt.json");
-        std::fs::write(&receipt_path, serde_json::to_vec_pretty(&receipt)?)
-            .with_context(|| format!("writing {}", receipt_path.display()))?;
-        println!("  受領書: {}", receipt_path.display());
-        match session.screen() {
-            Screen::Ended(Ending::Printed) => {
-                screen("印刷が終わりました。証明書とカードのお取り忘れにご注意ください。")
-            }
-            _ => screen(session.message().unwrap_or_default()),
-        }
-    }
-    let journal_path = out.join("journal.csv");
-    std::fs::write(&journal_path, journal::to_csv(&journal.entries())?)
-        .with_context(|| format!("writing {}", journal_path.display()))?;
-    println!("  売上ジャーナル: {}", journal_path.display());
-    let failed = session.report_error().map(ToString::to_string).or_else(|| {
-        matches!(
-            session.screen(),
-            Screen::Ended(Ending::PrintFailed {
-                fault: kofu::terminal::printer::CopyPrint::DocumentRejected,
-                ..
-            })
-        )
-        .then(|| "the document does not match its declared SHA-256".to_owned())
-    });
-    session.close().await;
-    if let Some(problem) = failed {
-        eprintln!("kofu terminal: {problem}");
-        return Ok(exit::FAILED);
-    }
-    Ok(exit::PASSED)
+    Ok(script::run(&fixtures, script).await?)
 }

@@ -1,6 +1,7 @@
 //! The engine: one entry point for `kofu run` and for the `harness = false` test
-//! target. Launches or reaches the candidate, runs the selected features concurrently,
-//! writes the report folder and returns the summary with the exit code.
+//! target. Launches or reaches the candidate, starts the rig ([`crate::rig`]), runs the
+//! selected features concurrently, writes the report folder and returns the summary
+//! with the exit code.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,7 +14,8 @@ use futures::FutureExt as _;
 
 use crate::candidate::{Candidate, CandidateError, CandidateSpec};
 use crate::report::{self, Collector, ScenarioResult, Summary, Verdict, collector::Results};
-use crate::world::{KofuWorld, RunContext};
+use crate::rig::{Rig, RigError};
+use crate::world::KofuWorld;
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -82,6 +84,9 @@ pub enum RunError {
     /// The tag expression is invalid.
     #[error("invalid tag expression `{0}`")]
     Tags(String),
+    /// The rig (the mock center in front of the candidate) did not start.
+    #[error("the rig did not start")]
+    Rig(#[from] RigError),
     /// `--added` names nothing the fixtures can test, or `fixtures/additions` is broken.
     #[error("additions (--added) setup failed")]
     Additions(#[from] crate::additions::AdditionsError),
@@ -132,15 +137,9 @@ pub async fn run(options: RunOptions) -> Result<RunOutcome, RunError> {
     probe(&candidate, &run_dir).await?;
 
     let url = candidate.url.clone();
-    let ctx = Arc::new(RunContext {
-        fixtures: fixtures.clone(),
-        candidate,
-        run_dir: run_dir.clone(),
-        center: Default::default(),
-        additions,
-    });
+    let rig = Arc::new(Rig::start(fixtures.clone(), candidate, run_dir.clone(), additions).await?);
     let results: Results = Arc::new(Mutex::new(Vec::new()));
-    run_features(&options, ctx.clone(), tags, results.clone()).await?;
+    run_features(&options, rig.clone(), tags, results.clone()).await?;
 
     let scenarios = results.lock().map(|r| r.clone()).unwrap_or_default();
     let summary = Summary::new(run_id, url, scenarios);
@@ -154,8 +153,8 @@ pub async fn run(options: RunOptions) -> Result<RunOutcome, RunError> {
     } else {
         crate::exit::PASSED
     };
-    if let Ok(ctx) = Arc::try_unwrap(ctx) {
-        ctx.candidate.stop().await;
+    if let Ok(rig) = Arc::try_unwrap(rig) {
+        rig.stop().await;
     }
     Ok(RunOutcome {
         summary,
@@ -190,11 +189,11 @@ async fn probe(candidate: &Candidate, run_dir: &Path) -> Result<(), RunError> {
 
 async fn run_features(
     options: &RunOptions,
-    ctx: Arc<RunContext>,
+    rig: Arc<Rig>,
     tags: Option<cucumber::gherkin::tagexpr::TagOperation>,
     results: Results,
 ) -> Result<(), RunError> {
-    let run_dir = ctx.run_dir.clone();
+    let run_dir = rig.run_dir.clone();
     let junit_path = run_dir.join("junit.xml");
     let json_path = run_dir.join("cucumber.json");
     let junit = std::fs::File::create(&junit_path).map_err(io_err(&junit_path))?;
@@ -221,8 +220,8 @@ async fn run_features(
         .discard_arbitrary_writes()
         .normalized();
 
-    let claims = ctx.candidate.municipalities.clone();
-    let additions = ctx.additions.clone();
+    let claims = rig.candidate.municipalities.clone();
+    let additions = rig.additions.clone();
     let filter_results = results.clone();
     let filter = move |feature: &cucumber::gherkin::Feature,
                        rule: Option<&cucumber::gherkin::Rule>,
@@ -262,18 +261,18 @@ async fn run_features(
         false
     };
 
-    let hook_ctx = ctx.clone();
+    let hook_rig = rig.clone();
     KofuWorld::cucumber()
         .max_concurrent_scenarios(16)
         .before(move |feature, _rule, scenario, world| {
-            let ctx = hook_ctx.clone();
+            let rig = hook_rig.clone();
             let dir = report::scenario_evidence_dir(
-                &ctx.run_dir,
+                &rig.run_dir,
                 feature.path.as_deref(),
                 scenario.position.line,
             );
             async move {
-                world.ctx = Some(ctx);
+                world.rig = Some(rig);
                 world.evidence_dir = dir;
             }
             .boxed_local()

@@ -1,32 +1,28 @@
-//! The cucumber World of one scenario: its own clock, card, terminal identity,
-//! evidence folder, and what the candidate answered. Nothing is shared between
-//! scenarios but the read-only [`RunContext`].
+//! The cucumber World of one scenario: its own scene (clock, card, municipality,
+//! terminal), the resident's choice, what the candidate answered, the kiosk session, the
+//! calls made through the mock center, and the store-trial day. Nothing is shared
+//! between scenarios but the run's [`Rig`]. The World holds state; it knows no step.
 
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use chrono::{DateTime, FixedOffset};
-use kofu_fixtures::{Card, Fixtures};
-use kofu_mock_center::client::{CandidateClient, ClientConfig, DirEvidence, RawResponse};
-use kofu_profile::{ErrorBody, identity::Identity, issuance::Issuance, menu::Menu};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use kofu_fixtures::Card;
+use kofu_mock_center::center::api::{Issued, MenuAnswer, SessionOpened};
+use kofu_mock_center::client::{ClientConfig, RawResponse};
+use kofu_profile::issuance::{Issuance, IssuanceRequest};
+use kofu_profile::registration::Registration;
+use kofu_profile::{CertificateType, ErrorBody, IssuanceOptions, Reception};
+use kofu_profile::{identity::Identity, menu::Menu};
 
-use crate::candidate::Candidate;
-
-/// Read-only context of a run, shared by every scenario.
-#[derive(Debug)]
-pub struct RunContext {
-    /// The fixtures.
-    pub fixtures: Arc<Fixtures>,
-    /// The candidate under test.
-    pub candidate: Candidate,
-    /// The run's report folder.
-    pub run_dir: PathBuf,
-    /// The in-process mock center with its test JPKI, started by the first scenario
-    /// that needs it (see `steps::center`).
-    pub center: tokio::sync::OnceCell<Arc<crate::steps::center::CenterRig>>,
-    /// 追加試験: the additions in play (`--added`, else every bundled one).
-    pub additions: crate::additions::Additions,
-}
+use crate::checks::settlement::Reconciliation;
+use crate::rig::{AuditedClient, Rig};
+use crate::terminal::TerminalId;
+use crate::terminal::center_link::KioskError;
+use crate::terminal::journal::Journal;
+use crate::terminal::printer::Printer;
+use crate::terminal::session::{KioskSession, SessionError};
+use crate::terminal::store_day::DayTally;
 
 /// What the candidate answered to the last call.
 #[derive(Debug, Clone)]
@@ -51,19 +47,31 @@ pub enum LastAnswer {
     },
 }
 
-/// The World of one scenario.
-#[derive(Debug, Default, cucumber::World)]
-pub struct KofuWorld {
-    /// Set by the before hook.
-    pub ctx: Option<Arc<RunContext>>,
-    /// Where this scenario's evidence goes.
-    pub evidence_dir: PathBuf,
+/// 受付: where and when the scenario takes place, and with which card.
+#[derive(Debug, Default)]
+pub struct Scene {
     /// 受付日時: the reception time the center stamps (the injected clock).
     pub now: Option<DateTime<FixedOffset>>,
     /// The card placed on the terminal.
     pub card: Option<Card>,
     /// The municipality the scenario addresses.
     pub municipality: Option<String>,
+    /// The terminal in use.
+    pub terminal: Option<TerminalId>,
+}
+
+/// The certificate and options the resident chose for a request to the candidate.
+#[derive(Debug, Default)]
+pub struct Choice {
+    /// The certificate the resident is choosing.
+    pub certificate: Option<CertificateType>,
+    /// The options the resident chose.
+    pub options: IssuanceOptions,
+}
+
+/// What the candidate answered when steps called it directly.
+#[derive(Debug, Default)]
+pub struct Answers {
     /// Last answer of the candidate.
     pub last: Option<LastAnswer>,
     /// Last identity received.
@@ -71,65 +79,99 @@ pub struct KofuWorld {
     /// Last menu received.
     pub menu: Option<Menu>,
     /// Issuances received, in order, with the request sent.
-    pub issuances: Vec<(kofu_profile::issuance::IssuanceRequest, Issuance)>,
+    pub issuances: Vec<(IssuanceRequest, Issuance)>,
     /// Count of PDFs saved, for file names.
     pub saved_pdfs: usize,
-    /// The certificate the resident is choosing.
-    pub certificate: Option<kofu_profile::CertificateType>,
-    /// The options the resident chose.
-    pub options: kofu_profile::IssuanceOptions,
-    /// The terminal in use: operator code, store id, terminal id.
-    pub terminal: Option<(String, String, String)>,
     /// 利用登録申請 answers, in order: as filed, then as read back.
-    pub registrations: Vec<kofu_profile::registration::Registration>,
+    pub registrations: Vec<Registration>,
     /// Raw answers kept for a byte-for-byte comparison, with what was asked.
     pub kept_answers: Vec<(String, RawResponse)>,
-    /// The kiosk session through the mock center (`steps::center`).
-    pub kiosk: crate::terminal::kiosk::KioskState,
-    /// The resident's session at the terminal, as a state machine (`steps::kiosk`).
-    pub session: Option<crate::terminal::session::KioskSession>,
+}
+
+/// キオスク端末: the resident's session at the terminal, as a state machine.
+#[derive(Debug, Default)]
+pub struct AtKiosk {
+    /// The session, from the card placed to the card taken (`steps::kiosk`).
+    pub session: Option<KioskSession>,
     /// The last action the terminal refused.
-    pub session_error: Option<crate::terminal::session::SessionError>,
+    pub refused: Option<SessionError>,
     /// The terminal's printer, with the faults the scenario scripted.
-    pub printer: crate::terminal::printer::Printer,
+    pub printer: Printer,
     /// The sales journal of the scenario's terminals.
-    pub journal: Arc<crate::terminal::journal::Journal>,
-    /// 実店舗試験: the business date and the seed of the day's plan.
-    pub store_day_plan: Option<(chrono::NaiveDate, u64)>,
-    /// 実店舗試験: what the day came to.
-    pub store_day: Option<crate::terminal::store_day::DayTally>,
-    /// The last three-way reconciliation.
-    pub reconciliation: Option<crate::checks::settlement::Reconciliation>,
+    pub journal: Arc<Journal>,
+}
+
+/// 交付センターを通して: what the steps did one call at a time through the mock
+/// center's terminal API (`steps::center`), below the kiosk session.
+#[derive(Debug, Default)]
+pub struct ThroughCenter {
+    /// The open session.
+    pub session: Option<SessionOpened>,
+    /// The accepted card serial.
+    pub accepted: Option<String>,
+    /// The last refusal.
+    pub refusal: Option<KioskError>,
+    /// The last menus.
+    pub menus: Option<MenuAnswer>,
+    /// Issuances through the center.
+    pub issued: Vec<Issued>,
+}
+
+/// 実店舗試験: the business day of the store trial.
+#[derive(Debug, Default)]
+pub struct StoreDay {
+    /// The business date and the seed of the day's plan.
+    pub plan: Option<(NaiveDate, u64)>,
+    /// What the day came to.
+    pub tally: Option<DayTally>,
+    /// The three-way reconciliation of the closed day.
+    pub reconciliation: Option<Reconciliation>,
+}
+
+/// The World of one scenario.
+#[derive(Debug, Default, cucumber::World)]
+pub struct KofuWorld {
+    /// The run's rig; set by the engine's before hook.
+    pub rig: Option<Arc<Rig>>,
+    /// Where this scenario's evidence goes.
+    pub evidence_dir: PathBuf,
+    /// When, where and with which card.
+    pub scene: Scene,
+    /// The resident's choice for a direct request.
+    pub choice: Choice,
+    /// What the candidate answered.
+    pub answers: Answers,
+    /// The kiosk session.
+    pub kiosk: AtKiosk,
+    /// Calls through the mock center's terminal API.
+    pub through_center: ThroughCenter,
+    /// The store-trial day.
+    pub store_day: StoreDay,
 }
 
 impl KofuWorld {
-    /// The run context; the before hook always sets it.
-    pub fn ctx(&self) -> &Arc<RunContext> {
-        self.ctx
-            .as_ref()
-            .expect("the before hook sets the run context")
+    /// The run's rig; the before hook always sets it.
+    pub fn rig(&self) -> &Arc<Rig> {
+        self.rig.as_ref().expect("the before hook sets the rig")
     }
 
-    /// A client as the center: with the center's certificate.
-    pub fn center(&self) -> CandidateClient {
-        self.client(self.ctx().candidate.center_client())
+    /// The candidate as the center reaches it, recording into this scenario's folder.
+    pub fn candidate(&self) -> AuditedClient {
+        self.rig().candidate_client(&self.evidence_dir)
     }
 
-    /// A client with the given settings, recording evidence into this scenario's folder.
-    pub fn client(&self, config: ClientConfig) -> CandidateClient {
-        let evidence = Arc::new(DirEvidence::new(self.evidence_dir.clone()));
-        match CandidateClient::new(config, evidence) {
-            Ok(c) => c,
-            Err(e) => panic!("cannot configure the client for the candidate: {e}"),
-        }
+    /// The candidate reached with other client settings, recording into this
+    /// scenario's folder.
+    pub fn candidate_with(&self, config: ClientConfig) -> AuditedClient {
+        self.rig().candidate_client_with(config, &self.evidence_dir)
     }
 
     /// The municipality under test: the one set by a step, else the 住所地 claim.
     pub fn municipality_code(&self) -> String {
-        if let Some(m) = &self.municipality {
+        if let Some(m) = &self.scene.municipality {
             return m.clone();
         }
-        match self.ctx().candidate.residence_municipality() {
+        match self.rig().candidate.residence_municipality() {
             Some(m) => m.code.clone(),
             None => panic!("no municipality profile claims to serve residents"),
         }
@@ -137,7 +179,56 @@ impl KofuWorld {
 
     /// The reception time; a scenario that needs it must set it in 背景 or a step.
     pub fn reception_time(&self) -> DateTime<FixedOffset> {
-        self.now
+        self.scene
+            .now
             .unwrap_or_else(|| panic!("the scenario set no reception time (受付日時)"))
+    }
+
+    /// The scenario's terminal: the one chosen by a step, else the first terminal of
+    /// the first operator in the fixtures.
+    pub fn terminal_id(&self) -> TerminalId {
+        if let Some(t) = &self.scene.terminal {
+            return t.clone();
+        }
+        TerminalId::first(&self.rig().fixtures).unwrap_or_else(|| {
+            panic!("the fixtures define no operator with a store and a terminal")
+        })
+    }
+
+    /// The card placed on the terminal; none is a scenario error.
+    pub fn placed_card(&self) -> &Card {
+        self.scene
+            .card
+            .as_ref()
+            .unwrap_or_else(|| panic!("no card was placed on the terminal (カード … を置く)"))
+    }
+
+    /// The center's stamp for a new request: a fresh request id and the scenario's clock.
+    pub fn reception(&self) -> Reception {
+        let id = self.terminal_id();
+        Reception {
+            request_id: uuid::Uuid::new_v4(),
+            reception_time: self.reception_time(),
+            operator_code: id.operator,
+            store_id: id.store,
+            terminal_id: id.terminal,
+        }
+    }
+
+    /// An issuance request for the placed card.
+    pub fn issuance_request(
+        &self,
+        certificate: CertificateType,
+        options: IssuanceOptions,
+        copies: u8,
+    ) -> IssuanceRequest {
+        let card_serial = self.placed_card().serial.clone();
+        IssuanceRequest {
+            reception: self.reception(),
+            card_serial,
+            certificate,
+            options,
+            copies,
+        }
     }
 }

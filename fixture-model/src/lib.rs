@@ -3,11 +3,13 @@
 //!
 //! # Layout
 //! - [`municipality`]: municipality profiles, the candidate's claims (TOML).
+//! - [`additions`]: 追加試験 profiles before and after an addition (TOML).
 //! - [`operator`]: store operator profiles (TOML).
 //! - [`register`]: residents, households, 戸籍 and tax assessments (TOML).
 //! - [`card`]: test cards with certificate serials, PINs and states (TOML).
 //! - [`export`]: the register a vendor loads into its own server (JSON and CSV).
 
+pub mod additions;
 pub mod card;
 pub mod export;
 pub mod municipality;

@@ -10,34 +10,35 @@ use crate::world::{KofuWorld, LastAnswer};
 
 fn menu_request(world: &KofuWorld) -> MenuRequest {
     let serial = world
+        .scene
         .card
         .as_ref()
         .map(|c| c.serial.clone())
         .unwrap_or_else(|| "0000000000000000".into());
     MenuRequest {
-        reception: crate::terminal::reception(world),
+        reception: world.reception(),
         card_serial: serial,
     }
 }
 
 #[when(expr = "識別情報を要求する")]
 async fn ask_identity(world: &mut KofuWorld) {
-    let reply = world.center().identity().await;
-    world.identity = keep(world, reply);
+    let reply = world.candidate().identity().await;
+    world.answers.identity = keep(world, reply);
 }
 
 #[when(expr = "クライアント証明書なしで識別情報を要求する")]
 async fn ask_identity_anonymous(world: &mut KofuWorld) {
-    let config = world.ctx().candidate.anonymous_client();
-    let reply = world.client(config).identity().await;
-    world.identity = keep(world, reply);
+    let config = world.rig().candidate.anonymous_client();
+    let reply = world.candidate_with(config).identity().await;
+    world.answers.identity = keep(world, reply);
 }
 
 #[when(expr = "関係のない認証局のクライアント証明書で識別情報を要求する")]
 async fn ask_identity_stranger(world: &mut KofuWorld) {
-    let config = world.ctx().candidate.stranger_client();
-    let reply = world.client(config).identity().await;
-    world.identity = keep(world, reply);
+    let config = world.rig().candidate.stranger_client();
+    let reply = world.candidate_with(config).identity().await;
+    world.answers.identity = keep(world, reply);
 }
 
 #[then(expr = "識別情報のプロファイル版は {string} である")]
@@ -53,7 +54,7 @@ fn identity_version(world: &mut KofuWorld, version: String) {
 
 #[then(expr = "応答ヘッダのプロファイル版は {string} である")]
 fn response_version_header(world: &mut KofuWorld, version: String) {
-    let actual = match &world.last {
+    let actual = match &world.answers.last {
         Some(LastAnswer::Ok {
             profile_version, ..
         }) => profile_version.clone(),
@@ -80,7 +81,7 @@ fn response_version_header(world: &mut KofuWorld, version: String) {
 fn identity_lists_claims(world: &mut KofuWorld) {
     let identity = identity(world);
     let mut expected: Vec<String> = world
-        .ctx()
+        .rig()
         .candidate
         .municipalities
         .iter()
@@ -103,7 +104,7 @@ fn identity_lists_claims(world: &mut KofuWorld) {
 }
 
 fn identity(world: &KofuWorld) -> kofu_profile::identity::Identity {
-    match (&world.identity, &world.last) {
+    match (&world.answers.identity, &world.answers.last) {
         (Some(i), _) => i.clone(),
         (None, last) => fail(
             "identity: the candidate did not return its identity",
@@ -116,18 +117,18 @@ fn identity(world: &KofuWorld) -> kofu_profile::identity::Identity {
 #[when(expr = "団体コード {string} のメニューを要求する")]
 async fn ask_menu_for(world: &mut KofuWorld, code: String) {
     let req = menu_request(world);
-    let reply = world.center().menu(&code, &req).await;
-    world.menu = keep(world, reply);
+    let reply = world.candidate().menu(&code, &req).await;
+    world.answers.menu = keep(world, reply);
 }
 
 #[when(expr = "プロファイル版 {string} を名乗ってメニューを要求する")]
 async fn ask_menu_with_version(world: &mut KofuWorld, version: String) {
     let req = menu_request(world);
     let code = world.municipality_code();
-    let mut config = world.ctx().candidate.center_client();
+    let mut config = world.rig().candidate.center_client();
     config.profile_version = version;
-    let reply = world.client(config).menu(&code, &req).await;
-    world.menu = keep(world, reply);
+    let reply = world.candidate_with(config).menu(&code, &req).await;
+    world.answers.menu = keep(world, reply);
 }
 
 #[when(expr = "壊れた JSON を交付要求として送る")]
@@ -141,8 +142,7 @@ async fn send_malformed(world: &mut KofuWorld) {
 async fn send_oversized(world: &mut KofuWorld) {
     let path = kofu_profile::paths::issuances(&world.municipality_code());
     // A well-formed request padded far past the 64 KiB limit: only the size is wrong.
-    let mut req = serde_json::to_value(crate::terminal::issuance_request(
-        world,
+    let mut req = serde_json::to_value(world.issuance_request(
         kofu_profile::CertificateType::Juminhyo,
         kofu_profile::IssuanceOptions {
             scope: Some(kofu_profile::Scope::Holder),
@@ -167,10 +167,10 @@ async fn send_raw(world: &mut KofuWorld, operation: &str, path: &str, body: Vec<
         ("content-type".to_owned(), "application/json".to_owned()),
     ];
     let result = world
-        .center()
+        .candidate()
         .raw(operation, reqwest::Method::POST, path, headers, Some(body))
         .await;
-    world.last = Some(match result {
+    world.answers.last = Some(match result {
         Ok(raw) => LastAnswer::Raw(raw),
         Err(e) => LastAnswer::TransportError(error_chain(&e)),
     });
@@ -178,7 +178,7 @@ async fn send_raw(world: &mut KofuWorld, operation: &str, path: &str, body: Vec<
 
 #[then(expr = "HTTP {int} でエラーコード {string} が返る")]
 fn error_code_returned(world: &mut KofuWorld, status: u16, code: String) {
-    let actual = match &world.last {
+    let actual = match &world.answers.last {
         Some(LastAnswer::Refused { status, error }) => (*status, error.code.code().to_owned()),
         Some(LastAnswer::Raw(raw)) => {
             let code = serde_json::from_slice::<kofu_profile::ErrorBody>(&raw.body)
@@ -205,7 +205,7 @@ fn error_code_returned(world: &mut KofuWorld, status: u16, code: String) {
 
 #[then(expr = "接続は拒否される")]
 fn connection_refused(world: &mut KofuWorld) {
-    match &world.last {
+    match &world.answers.last {
         Some(LastAnswer::TransportError(_)) => {}
         Some(LastAnswer::Refused {
             status: 401 | 403, ..

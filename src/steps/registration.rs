@@ -17,11 +17,11 @@ pub fn status_word(status: RegistrationStatus) -> String {
 }
 
 fn last_registration(world: &KofuWorld) -> Registration {
-    match world.registrations.last() {
+    match world.answers.registrations.last() {
         Some(r) => r.clone(),
         None => fail(
             "利用登録申請: the candidate answered no registration",
-            format!("last answer: {:?}", world.last),
+            format!("last answer: {:?}", world.answers.last),
             &world.evidence_dir,
         ),
     }
@@ -31,43 +31,44 @@ fn last_registration(world: &KofuWorld) -> Registration {
 async fn file(world: &mut KofuWorld) {
     let code = world.municipality_code();
     let card = world
+        .scene
         .card
         .as_ref()
         .unwrap_or_else(|| panic!("no card was placed on the terminal (カード … を置く)"));
     let req = RegistrationRequest {
-        reception: crate::terminal::reception(world),
+        reception: world.reception(),
         card_serial: card.serial.clone(),
     };
-    let reply = world.center().file_registration(&code, &req).await;
+    let reply = world.candidate().file_registration(&code, &req).await;
     if let Some(registration) = keep(world, reply) {
-        world.registrations.push(registration);
+        world.answers.registrations.push(registration);
     }
 }
 
 #[when(expr = "提出した利用登録申請の状態を照会する")]
 async fn read_back(world: &mut KofuWorld) {
-    let filed = match world.registrations.first() {
+    let filed = match world.answers.registrations.first() {
         Some(r) => r.clone(),
         None => fail(
             "利用登録申請: nothing was filed before reading it back",
-            format!("last answer: {:?}", world.last),
+            format!("last answer: {:?}", world.answers.last),
             &world.evidence_dir,
         ),
     };
     let code = world.municipality_code();
     let reply = world
-        .center()
+        .candidate()
         .registration(&code, &filed.registration_id)
         .await;
     if let Some(registration) = keep(world, reply) {
-        world.registrations.push(registration);
+        world.answers.registrations.push(registration);
     }
 }
 
 #[then(expr = "利用登録申請は受け付けられ、状態は {string} である")]
 fn filed_as(world: &mut KofuWorld, status: String) {
     let registration = last_registration(world);
-    let http = match &world.last {
+    let http = match &world.answers.last {
         Some(LastAnswer::Ok { status, .. }) => *status,
         other => fail(
             "利用登録申請: the filing must be answered with a registration",
@@ -115,14 +116,14 @@ fn filed_as(world: &mut KofuWorld, status: String) {
 
 #[then(expr = "照会した利用登録申請の状態は {string} で、提出したものと同じである")]
 fn read_back_as(world: &mut KofuWorld, status: String) {
-    if world.registrations.len() < 2 {
+    if world.answers.registrations.len() < 2 {
         fail(
             "利用登録申請: the registration could not be read back",
-            format!("last answer: {:?}", world.last),
+            format!("last answer: {:?}", world.answers.last),
             &world.evidence_dir,
         );
     }
-    let filed = world.registrations[0].clone();
+    let filed = world.answers.registrations[0].clone();
     let read = last_registration(world);
     expect_eq(
         "利用登録申請: the registration read back is the one filed (id, filing time) in the given state",

@@ -9,15 +9,15 @@ use std::sync::Arc;
 use cucumber::{given, then, when};
 use serde::Serialize;
 
-use super::center::rig;
-use super::kiosk::{expect_reconciled, gather_ledgers};
+use super::params::Date;
+use super::settlement::reconcile::{expect_reconciled, gather_ledgers};
 use crate::checks::settlement;
 use crate::checks::{expect_eq, fail, snapshot};
 use crate::terminal::store_day::{self, DayTally};
 use crate::world::KofuWorld;
 
 fn tally(world: &KofuWorld) -> DayTally {
-    match &world.store_day {
+    match &world.store_day.tally {
         Some(t) => t.clone(),
         None => fail(
             "store trial: the day has not been run",
@@ -27,39 +27,36 @@ fn tally(world: &KofuWorld) -> DayTally {
     }
 }
 
-#[given(expr = "実店舗試験の営業日は {string}、乱数の種は {int} である")]
-fn day(world: &mut KofuWorld, date: String, seed: u64) {
-    let date = date
-        .parse()
-        .unwrap_or_else(|_| panic!("business date `{date}` is not YYYY-MM-DD"));
-    world.store_day_plan = Some((date, seed));
+#[given(expr = "実店舗試験の営業日は {date}、乱数の種は {int} である")]
+fn day(world: &mut KofuWorld, date: Date, seed: u64) {
+    world.store_day.plan = Some((date.0, seed));
 }
 
 #[when(expr = "すべての事業者の全端末で1台あたり {int} 人の来店を同時に受け付ける")]
 async fn run_day(world: &mut KofuWorld, per_terminal: usize) {
-    let Some((date, seed)) = world.store_day_plan else {
+    let Some((date, seed)) = world.store_day.plan else {
         fail(
             "store trial: no business date and seed",
             "set them first (実店舗試験の営業日は …)",
             &world.evidence_dir,
         );
     };
-    let rig = rig(world).await;
-    let fixtures = world.ctx().fixtures.clone();
+    let rig = world.rig().clone();
+    let fixtures = world.rig().fixtures.clone();
     // The day's own cards: PIN typos here never lock a card another scenario uses.
     let jpki = match kofu_mock_center::jpki::TestJpki::generate(&fixtures) {
         Ok(j) => j,
-        Err(e) => panic!("the test JPKI failed: {}", super::error_chain(&e)),
+        Err(e) => panic!("the test JPKI failed: {}", crate::steps::error_chain(&e)),
     };
     let plan = store_day::plan(&fixtures, date, seed, per_terminal);
-    let journal = world.journal.clone();
-    let result = store_day::run(&plan, &rig.kiosk, &jpki, &fixtures, &journal).await;
+    let journal = world.kiosk.journal.clone();
+    let result = store_day::run(&plan, &rig.center.link, &jpki, &fixtures, &journal).await;
     tracing::info!(
         visits = result.visits,
         issued = result.issued,
         "store trial day done"
     );
-    world.store_day = Some(result);
+    world.store_day.tally = Some(result);
 }
 
 #[then(expr = "{int} 件以上の交付があり、{int} 社以上の事業者の端末が使われる")]
@@ -88,7 +85,7 @@ fn volume(world: &mut KofuWorld, issued: usize, operators: usize) {
 fn every_type(world: &mut KofuWorld) {
     let t = tally(world);
     let offered: BTreeSet<String> = world
-        .ctx()
+        .rig()
         .candidate
         .municipalities
         .iter()
@@ -145,21 +142,21 @@ fn no_anomalies(world: &mut KofuWorld) {
     expr = "閉店後、営業日の売上ジャーナル・交付センターの台帳・候補サーバの記録が {int} 件以上の取引で一円まで一致する"
 )]
 async fn close_day(world: &mut KofuWorld, at_least: usize) {
-    let Some((date, _)) = world.store_day_plan else {
+    let Some((date, _)) = world.store_day.plan else {
         fail(
             "store trial: no business date",
             "set it first",
             &world.evidence_dir,
         );
     };
-    let entries = world.journal.entries();
+    let entries = world.kiosk.journal.entries();
     let ledgers = gather_ledgers(world, &entries, date, date, None).await;
-    let r = settlement::reconcile(&world.ctx().fixtures, &ledgers);
-    let dir = world.ctx().run_dir.join("settlement");
-    if let Err(e) = settlement::write_report(&dir, &r, &entries) {
+    let r = settlement::reconcile(&world.rig().fixtures, &ledgers);
+    let dir = world.rig().run_dir.join("settlement");
+    if let Err(e) = settlement::report::write_report(&dir, &r, &entries) {
         fail(
             "store trial: the settlement report must be written",
-            super::error_chain(&e),
+            crate::steps::error_chain(&e),
             &world.evidence_dir,
         );
     }
@@ -171,7 +168,7 @@ async fn close_day(world: &mut KofuWorld, at_least: usize) {
             &world.evidence_dir,
         );
     }
-    world.reconciliation = Some(r);
+    world.store_day.reconciliation = Some(r);
 }
 
 #[derive(Serialize)]
@@ -193,14 +190,14 @@ struct DaySnapshot<'a> {
 #[then(expr = "営業日の清算書はレビュー済みのスナップショットと一致する")]
 fn day_snapshot(world: &mut KofuWorld) {
     let t = tally(world);
-    let Some(r) = world.reconciliation.clone() else {
+    let Some(r) = world.store_day.reconciliation.clone() else {
         fail(
             "store trial: the day was not closed",
             "close the day first (閉店後、…)",
             &world.evidence_dir,
         );
     };
-    let (date, seed) = world.store_day_plan.unwrap_or_default();
+    let (date, seed) = world.store_day.plan.unwrap_or_default();
     let body = serde_json::to_string_pretty(&DaySnapshot {
         date: date.to_string(),
         seed,
@@ -216,10 +213,10 @@ fn day_snapshot(world: &mut KofuWorld) {
         month_statements: &r.month_statements,
     })
     .unwrap_or_default();
-    let ctx: Arc<_> = world.ctx().clone();
+    let rig: Arc<_> = world.rig().clone();
     let location = snapshot::Location::new(
-        &ctx.fixtures.root.join("snapshots"),
-        &ctx.candidate.snapshot_key(),
+        &rig.fixtures.root.join("snapshots"),
+        &rig.candidate.snapshot_key(),
         &world.evidence_dir,
         1,
     );
@@ -227,5 +224,5 @@ fn day_snapshot(world: &mut KofuWorld) {
         "{}: closing statements of the store-trial day {date}, seed {seed}",
         location.name
     );
-    super::compare_snapshot(world, &location, &description, &body);
+    super::snapshot::compare(world, &location, &description, &body);
 }

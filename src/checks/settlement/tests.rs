@@ -1,3 +1,7 @@
+//! The reconciliation rules checked on small ledgers built by hand.
+
+use std::path::Path;
+
 use super::*;
 use pretty_assertions::assert_eq;
 

@@ -4,9 +4,11 @@
 //! day, and month), and compared with what the settlement rules say they must be:
 //! the copies the printer actually printed (the journal's count), the municipality
 //! profile's 交付手数料 table, and each operator's 委託手数料 contract.
+//!
+//! Longer than 400 lines because the three ledgers' accounts and the rules they are
+//! compared with are one reconciliation; the written report is [`report`].
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 use chrono::NaiveDate;
 use kofu_fixtures::Fixtures;
@@ -184,6 +186,37 @@ impl Difference {
     }
 }
 
+/// Which statement (清算書): the issuing municipality, the store operator (事業者コード)
+/// and the period (a business day `YYYY-MM-DD` or a month `YYYY-MM`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct StatementKey {
+    /// 団体コード of the issuing municipality.
+    pub municipality: String,
+    /// 事業者コード.
+    pub operator: String,
+    /// The business day or the month.
+    pub period: String,
+}
+
+impl StatementKey {
+    /// Whether `statement` is the one this key names.
+    pub fn is_of(&self, statement: &Statement) -> bool {
+        statement.municipality == self.municipality
+            && statement.operator_code == self.operator
+            && statement.period == self.period
+    }
+}
+
+impl std::fmt::Display for StatementKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} × {} × {}",
+            self.municipality, self.operator, self.period
+        )
+    }
+}
+
 /// The result of a reconciliation.
 #[derive(Debug, Clone, Serialize)]
 pub struct Reconciliation {
@@ -318,7 +351,10 @@ pub fn reconcile(fixtures: &Fixtures, ledgers: &Ledgers) -> Reconciliation {
             .cloned()
             .collect();
         for key in keys {
-            let subject = format!("statement {}/{}/{}", key.0, key.1, key.2);
+            let subject = format!(
+                "statement {}/{}/{}",
+                key.municipality, key.operator, key.period
+            );
             let fields: [(&str, StatementField); 5] = [
                 ("copies by type", |s| format!("{:?}", s.copies_by_type)),
                 ("copies", |s| s.copies.to_string()),
@@ -372,8 +408,8 @@ fn statements(
     accounts: &Accounts,
     routing: &Accounts,
     period: Period,
-) -> BTreeMap<(String, String, String), Statement> {
-    let mut out: BTreeMap<(String, String, String), Statement> = BTreeMap::new();
+) -> BTreeMap<StatementKey, Statement> {
+    let mut out: BTreeMap<StatementKey, Statement> = BTreeMap::new();
     for (id, a) in accounts {
         if a.confirmed == 0 && a.fee == 0 {
             continue;
@@ -391,11 +427,11 @@ fn statements(
             Period::Month => day.get(..7).unwrap_or_default().to_owned(),
         };
         let st = out
-            .entry((
-                municipality.clone(),
-                a.operator_code.clone(),
-                key_period.clone(),
-            ))
+            .entry(StatementKey {
+                municipality: municipality.clone(),
+                operator: a.operator_code.clone(),
+                period: key_period.clone(),
+            })
             .or_insert_with(|| Statement::open(&municipality, &a.operator_code, &key_period));
         st.add(&a.certificate, u64::from(a.confirmed), a.fee);
     }
@@ -405,92 +441,7 @@ fn statements(
     out
 }
 
-/// Errors writing the settlement report.
-#[derive(Debug, thiserror::Error)]
-pub enum ReportError {
-    /// A file could not be written.
-    #[error("cannot write {path}")]
-    Io {
-        /// The file.
-        path: std::path::PathBuf,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
-    /// Rendering failed.
-    #[error("cannot render the settlement report")]
-    Render(#[from] kofu_mock_center::ledger::LedgerError),
-    /// CSV rendering failed.
-    #[error("cannot render the journal")]
-    Csv(#[from] csv::Error),
-}
-
-/// Write the closing statements (CSV and JSON, per day and per month), the journal and
-/// the difference report into `dir`.
-pub fn write_report(
-    dir: &Path,
-    reconciliation: &Reconciliation,
-    journal: &[JournalEntry],
-) -> Result<(), ReportError> {
-    use kofu_mock_center::ledger::{statements_csv, statements_json};
-    std::fs::create_dir_all(dir).map_err(|source| ReportError::Io {
-        path: dir.to_owned(),
-        source,
-    })?;
-    let differences = serde_json::to_string_pretty(&reconciliation.differences).unwrap_or_default();
-    let files = [
-        (
-            "statements-day.csv",
-            statements_csv(&reconciliation.day_statements)?,
-        ),
-        (
-            "statements-day.json",
-            statements_json(&reconciliation.day_statements)?,
-        ),
-        (
-            "statements-month.csv",
-            statements_csv(&reconciliation.month_statements)?,
-        ),
-        (
-            "statements-month.json",
-            statements_json(&reconciliation.month_statements)?,
-        ),
-        ("journal.csv", crate::terminal::journal::to_csv(journal)?),
-        ("differences.json", differences),
-    ];
-    for (name, body) in files {
-        let path = dir.join(name);
-        std::fs::write(&path, body).map_err(|source| ReportError::Io { path, source })?;
-    }
-    Ok(())
-}
-
-/// The differences as a table for a failure message (at most `limit` lines).
-pub fn render_differences(differences: &[Difference], limit: usize) -> String {
-    let mut by_field: BTreeMap<&str, usize> = BTreeMap::new();
-    for d in differences {
-        *by_field.entry(d.field.as_str()).or_default() += 1;
-    }
-    let mut out = String::from("by field: ");
-    out.push_str(
-        &by_field
-            .iter()
-            .map(|(f, n)| format!("{f} ×{n}"))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
-    out.push('\n');
-    for d in differences.iter().take(limit) {
-        out.push_str(&format!(
-            "- {} · {}: expected {} | journal {} | center {} | candidate {}\n",
-            d.subject, d.field, d.expected, d.journal, d.center, d.candidate
-        ));
-    }
-    if differences.len() > limit {
-        out.push_str(&format!("… and {} more\n", differences.len() - limit));
-    }
-    out
-}
+pub mod report;
 
 #[cfg(test)]
 mod tests;

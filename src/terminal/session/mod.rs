@@ -17,204 +17,31 @@
 //! each copy) and one line in the sales journal. Time comes from the scenario's clock:
 //! the session's reception time, and elapsed time told by [`KioskSession::idle`].
 //! Nothing here sleeps.
+//!
+//! Longer than 400 lines because the transitions of one state machine belong together;
+//! its screens, endings and errors are in `screen.rs`.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use kofu_fixtures::Fixtures;
 use kofu_mock_center::center::api::{IssueRequest, Issued, OpenSession, SessionOpened};
 use kofu_mock_center::jpki::{Card, CardError};
 use kofu_profile::menu::Menu;
 use kofu_profile::outcome::{CopyOutcome, Outcome};
-use kofu_profile::{CertificateType, IssuanceOptions};
 
+use super::TerminalProfile;
+use super::center_link::{CenterLink, KioskError};
 use super::journal::{Journal, JournalEntry, SaleEnding};
-use super::kiosk::{Kiosk, KioskError};
 use super::printer::{CopyPrint, Printer};
 
-/// PIN attempts before the card locks.
-pub const PIN_ATTEMPTS: u8 = 3;
-/// How long the fee screen waits for payment before the terminal gives up.
-pub const PAYMENT_TIMEOUT: Duration = Duration::from_secs(120);
+mod screen;
 
-/// A terminal of a store of an operator, with the operator's rules.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TerminalProfile {
-    /// 事業者コード.
-    pub operator_code: String,
-    /// Store id.
-    pub store_id: String,
-    /// Terminal id.
-    pub terminal_id: String,
-    /// Most copies in one transaction under the operator's rules.
-    pub max_copies: u8,
-}
-
-impl TerminalProfile {
-    /// Every terminal of every operator in the fixtures.
-    pub fn all(fixtures: &Fixtures) -> Vec<Self> {
-        fixtures
-            .operators
-            .iter()
-            .flat_map(|o| {
-                o.stores.iter().flat_map(move |s| {
-                    s.terminals.iter().map(move |t| Self {
-                        operator_code: o.code.clone(),
-                        store_id: s.id.clone(),
-                        terminal_id: t.clone(),
-                        max_copies: o.max_copies_per_transaction,
-                    })
-                })
-            })
-            .collect()
-    }
-
-    /// A terminal of the fixtures, or, for an operator the fixtures do not know, a
-    /// terminal with the profile's default copy limit of 10.
-    pub fn find(fixtures: &Fixtures, operator: &str, store: &str, terminal: &str) -> Self {
-        let max_copies = fixtures
-            .operators
-            .iter()
-            .find(|o| o.code == operator)
-            .map_or(10, |o| o.max_copies_per_transaction);
-        Self {
-            operator_code: operator.to_owned(),
-            store_id: store.to_owned(),
-            terminal_id: terminal.to_owned(),
-            max_copies,
-        }
-    }
-}
-
-/// What the terminal's screen is at.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Screen {
-    /// 暗証番号入力: the card is on the terminal; the PIN is asked.
-    PinEntry {
-        /// Attempts left before the card locks.
-        attempts_left: u8,
-    },
-    /// 証明書選択: the menus are shown.
-    Menu,
-    /// 料金表示: the center issued; the fee is shown and payment awaited.
-    FeeShown {
-        /// Yen to pay.
-        due: u32,
-    },
-    /// 支払済: paid; printing can start.
-    Paid {
-        /// Yen paid.
-        paid: u32,
-    },
-    /// The session is over.
-    Ended(Ending),
-}
-
-/// How a session ended.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ending {
-    /// Every copy printed.
-    Printed,
-    /// The printer failed on copy `copy`; it and later copies were cancelled and refunded.
-    PrintFailed {
-        /// The copy that failed.
-        copy: u8,
-        /// What went wrong.
-        fault: CopyPrint,
-    },
-    /// The resident cancelled on the fee screen: every copy 取消.
-    CancelledBeforePayment,
-    /// The resident did not pay within [`PAYMENT_TIMEOUT`]: every copy 取消.
-    TimedOut,
-    /// The resident left the menu without choosing.
-    Left,
-    /// Three wrong PINs: the card is locked.
-    CardLocked,
-    /// The center refused the card (code of the refusal).
-    CardRefused(String),
-    /// The center could not serve (code).
-    Unavailable(String),
-}
-
-/// A refused action; the screen stays where it was unless said otherwise.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum SessionError {
-    /// The action does not exist on the current screen.
-    #[error("`{action}` is not possible on screen {screen:?}")]
-    WrongScreen {
-        /// The action.
-        action: &'static str,
-        /// The screen.
-        screen: Screen,
-    },
-    /// More copies than the operator or the menu allows.
-    #[error("{asked} copies asked; at most {max} in one transaction")]
-    TooManyCopies {
-        /// Asked.
-        asked: u8,
-        /// Allowed.
-        max: u8,
-    },
-    /// The type is not on any menu.
-    #[error("{0} is not on the menu")]
-    NotOffered(String),
-    /// Less money than the fee.
-    #[error("{paid} yen inserted, {due} yen due")]
-    InsufficientPayment {
-        /// Due.
-        due: u32,
-        /// Inserted.
-        paid: u32,
-    },
-    /// The center or the card refused.
-    #[error(transparent)]
-    Kiosk(#[from] KioskError),
-    /// The issuance is not what was asked (type or copies): nothing is printed, every
-    /// copy is reported 取消.
-    #[error("the issuance is not what was asked: {0}")]
-    UnexpectedIssuance(String),
-}
-
-/// The resident's choice.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Selection {
-    /// The municipality to ask; `None`: the first menu offering the type.
-    pub municipality: Option<String>,
-    /// The type.
-    pub certificate: CertificateType,
-    /// Options.
-    pub options: IssuanceOptions,
-    /// Copies.
-    pub copies: u8,
-}
-
-/// The slip the terminal prints (レシート).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct Receipt {
-    /// 事業者コード.
-    pub operator_code: String,
-    /// Store id.
-    pub store_id: String,
-    /// Terminal id.
-    pub terminal_id: String,
-    /// The center's transaction id.
-    pub transaction_id: uuid::Uuid,
-    /// The certificate's title.
-    pub certificate: String,
-    /// Copies printed.
-    pub printed: u8,
-    /// 交付手数料 per copy.
-    pub fee_per_copy: u32,
-    /// Paid.
-    pub paid: u32,
-    /// Refunded for copies not printed.
-    pub refunded: u32,
-}
+pub use screen::{Ending, MenuPick, PAYMENT_TIMEOUT, PIN_ATTEMPTS, Receipt, Screen, SessionError};
 
 /// One resident's session at one terminal.
 #[derive(Debug)]
 pub struct KioskSession {
-    kiosk: Kiosk,
+    link: CenterLink,
     terminal: TerminalProfile,
     journal: Arc<Journal>,
     session: SessionOpened,
@@ -230,21 +57,21 @@ impl KioskSession {
     /// The resident places a card: the terminal opens a session with the center at the
     /// scenario's reception time `at`.
     pub async fn place_card(
-        kiosk: Kiosk,
+        link: CenterLink,
         terminal: TerminalProfile,
         journal: Arc<Journal>,
         at: chrono::DateTime<chrono::FixedOffset>,
     ) -> Result<Self, KioskError> {
-        let session = kiosk
+        let session = link
             .open(&OpenSession {
-                operator_code: terminal.operator_code.clone(),
-                store_id: terminal.store_id.clone(),
-                terminal_id: terminal.terminal_id.clone(),
+                operator_code: terminal.id.operator.clone(),
+                store_id: terminal.id.store.clone(),
+                terminal_id: terminal.id.terminal.clone(),
                 reception_time: Some(at),
             })
             .await?;
         Ok(Self {
-            kiosk,
+            link,
             terminal,
             journal,
             session,
@@ -307,7 +134,7 @@ impl KioskSession {
         let Screen::PinEntry { attempts_left } = self.screen else {
             return Err(self.wrong("enter PIN"));
         };
-        match self.kiosk.read_card(&self.session, card, pin, false).await {
+        match self.link.read_card(&self.session, card, pin, false).await {
             Ok(_) => {}
             Err(e @ KioskError::Card(CardError::WrongPin { remaining })) => {
                 self.message = Some(e.screen());
@@ -329,7 +156,7 @@ impl KioskSession {
                 return Err(e.into());
             }
         }
-        match self.kiosk.menus(&self.session).await {
+        match self.link.menus(&self.session).await {
             Ok(answer) => {
                 self.menus = answer.menus;
                 self.message = None;
@@ -351,7 +178,7 @@ impl KioskSession {
     /// The resident chooses; the terminal checks the operator's copy limit and the menu,
     /// then the center requests the issuance and the fee is shown. A refusal keeps the
     /// menu on screen with the refusal's text.
-    pub async fn choose(&mut self, selection: &Selection) -> Result<u32, SessionError> {
+    pub async fn choose(&mut self, pick: &MenuPick) -> Result<u32, SessionError> {
         if self.screen != Screen::Menu {
             return Err(self.wrong("choose"));
         }
@@ -360,39 +187,39 @@ impl KioskSession {
             .iter()
             .flat_map(|m| m.items.iter().map(move |i| (m, i)))
             .find(|(m, i)| {
-                i.certificate == selection.certificate
-                    && selection
+                i.certificate == pick.certificate
+                    && pick
                         .municipality
                         .as_ref()
                         .is_none_or(|code| *code == m.municipality)
             });
         let Some((menu, item)) = item else {
             return Err(SessionError::NotOffered(
-                selection.certificate.title().to_owned(),
+                pick.certificate.title().to_owned(),
             ));
         };
         let max = self.terminal.max_copies.min(item.max_copies);
-        if selection.copies == 0 || selection.copies > max {
+        if pick.copies == 0 || pick.copies > max {
             return Err(SessionError::TooManyCopies {
-                asked: selection.copies,
+                asked: pick.copies,
                 max,
             });
         }
         let req = IssueRequest {
             municipality: Some(menu.municipality.clone()),
-            certificate: selection.certificate,
-            options: selection.options.clone(),
-            copies: selection.copies,
+            certificate: pick.certificate,
+            options: pick.options.clone(),
+            copies: pick.copies,
         };
-        match self.kiosk.issue(&self.session, &req).await {
+        match self.link.issue(&self.session, &req).await {
             Ok(issued)
-                if issued.issuance.certificate != selection.certificate
-                    || issued.issuance.copies != selection.copies =>
+                if issued.issuance.certificate != pick.certificate
+                    || issued.issuance.copies != pick.copies =>
             {
                 let what = format!(
                     "asked {} x{}, issued {} x{}",
-                    selection.certificate.code(),
-                    selection.copies,
+                    pick.certificate.code(),
+                    pick.copies,
                     issued.issuance.certificate.code(),
                     issued.issuance.copies
                 );
@@ -536,9 +363,9 @@ impl KioskSession {
         };
         self.journal_line(&issued, printed, paid, refunded, ending);
         let receipt = Receipt {
-            operator_code: self.terminal.operator_code.clone(),
-            store_id: self.terminal.store_id.clone(),
-            terminal_id: self.terminal.terminal_id.clone(),
+            operator_code: self.terminal.id.operator.clone(),
+            store_id: self.terminal.id.store.clone(),
+            terminal_id: self.terminal.id.terminal.clone(),
             transaction_id: issued.transaction_id,
             certificate: issued.issuance.certificate.title().to_owned(),
             printed,
@@ -561,7 +388,7 @@ impl KioskSession {
                 })
                 .collect(),
         };
-        if let Err(e) = self.kiosk.report(&self.session, issued, &report).await {
+        if let Err(e) = self.link.report(&self.session, issued, &report).await {
             tracing::warn!(error = %e, transaction = %issued.transaction_id, "outcome report refused");
             self.report_error = Some(e);
         }
@@ -577,9 +404,9 @@ impl KioskSession {
     ) {
         let reception_time = self.session.reception_time;
         self.journal.record(JournalEntry {
-            operator_code: self.terminal.operator_code.clone(),
-            store_id: self.terminal.store_id.clone(),
-            terminal_id: self.terminal.terminal_id.clone(),
+            operator_code: self.terminal.id.operator.clone(),
+            store_id: self.terminal.id.store.clone(),
+            terminal_id: self.terminal.id.terminal.clone(),
             transaction_id: issued.transaction_id,
             reception_time,
             business_date: kofu_profile::time::jst_date(&reception_time),
@@ -596,7 +423,7 @@ impl KioskSession {
 
     /// The resident takes the card: the session is closed at the center.
     pub async fn close(self) {
-        self.kiosk.close(&self.session).await;
+        self.link.close(&self.session).await;
     }
 }
 

@@ -1,7 +1,10 @@
-//! The kiosk terminal's side of a session with the mock center: it reads the card
-//! (PIN, signature over the center's challenge), asks the menus, requests an issuance,
-//! reports the print outcome, and knows what its screen shows for every refusal.
+//! The terminal's link to the mock center's terminal API: it opens a session, reads the
+//! card (PIN, signature over the center's challenge), asks the menus, requests an
+//! issuance, reports the print outcome, and knows what the screen shows for every
+//! refusal. One call per method; the resident's session as a whole is
+//! [`super::session::KioskSession`].
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use base64::Engine as _;
@@ -62,15 +65,28 @@ impl KioskError {
     }
 }
 
-/// A terminal connected to a center.
-#[derive(Debug, Clone)]
-pub struct Kiosk {
+/// Called with every issuance the center hands to the terminal.
+pub type IssuedHook = Arc<dyn Fn(&Issued) + Send + Sync>;
+
+/// A terminal's link to a center.
+#[derive(Clone)]
+pub struct CenterLink {
     http: reqwest::Client,
     base: String,
+    on_issued: Option<IssuedHook>,
 }
 
-impl Kiosk {
-    /// A terminal talking to the center at `base` (plain http on loopback).
+impl std::fmt::Debug for CenterLink {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CenterLink")
+            .field("base", &self.base)
+            .field("on_issued", &self.on_issued.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl CenterLink {
+    /// A link to the center at `base` (plain http on loopback).
     pub fn new(base: &str) -> Result<Self, KioskError> {
         kofu_mock_center::install_crypto_provider();
         let http = reqwest::Client::builder()
@@ -83,7 +99,15 @@ impl Kiosk {
         Ok(Self {
             http,
             base: base.trim_end_matches('/').to_owned(),
+            on_issued: None,
         })
+    }
+
+    /// The same link, calling `hook` with every issuance the center hands over (the
+    /// rig's issuance seam).
+    pub fn on_issued(mut self, hook: impl Fn(&Issued) + Send + Sync + 'static) -> Self {
+        self.on_issued = Some(Arc::new(hook));
+        self
     }
 
     async fn call<B: Serialize, T: DeserializeOwned>(
@@ -174,12 +198,17 @@ impl Kiosk {
         session: &SessionOpened,
         req: &IssueRequest,
     ) -> Result<Issued, KioskError> {
-        self.call(
-            reqwest::Method::POST,
-            &format!("/v1/sessions/{}/issuances", session.session_id),
-            Some(req),
-        )
-        .await
+        let issued: Issued = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/v1/sessions/{}/issuances", session.session_id),
+                Some(req),
+            )
+            .await?;
+        if let Some(hook) = &self.on_issued {
+            hook(&issued);
+        }
+        Ok(issued)
     }
 
     /// Report the print outcome.
@@ -207,19 +236,4 @@ impl Kiosk {
             tracing::debug!(error = %e, "closing the session failed");
         }
     }
-}
-
-/// What a scenario's kiosk did through the center.
-#[derive(Debug, Default)]
-pub struct KioskState {
-    /// The open session.
-    pub session: Option<SessionOpened>,
-    /// The accepted card serial.
-    pub accepted: Option<String>,
-    /// The last refusal.
-    pub refusal: Option<KioskError>,
-    /// The last menus.
-    pub menus: Option<MenuAnswer>,
-    /// Issuances through the center.
-    pub issued: Vec<Issued>,
 }

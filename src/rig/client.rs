@@ -1,0 +1,115 @@
+//! [`AuditedClient`]: the candidate's API as steps call it. It is the mock center's
+//! [`CandidateClient`], except that every issuance it returns passes the run's issuance
+//! seam ([`super::IssuanceAudit`]). A raw probe ([`AuditedClient::raw`]) is not an
+//! issuance the profile defines and passes no seam.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use kofu_mock_center::client::{CandidateClient, ClientError, RawResponse, Reply};
+use kofu_profile::identity::Identity;
+use kofu_profile::issuance::{Issuance, IssuanceRequest};
+use kofu_profile::menu::{Menu, MenuRequest};
+use kofu_profile::outcome::OutcomeReport;
+use kofu_profile::records::{IssuanceRecord, Records};
+use kofu_profile::registration::{Registration, RegistrationRequest};
+
+use super::audit::{IssuanceAudit, IssuedVia};
+
+/// A client of the candidate, as the center speaks to it, with the issuance seam.
+#[derive(Debug)]
+pub struct AuditedClient {
+    inner: CandidateClient,
+    audit: Arc<IssuanceAudit>,
+}
+
+impl AuditedClient {
+    /// `inner`, with every issuance passed to `audit`.
+    pub fn new(inner: CandidateClient, audit: Arc<IssuanceAudit>) -> Self {
+        Self { inner, audit }
+    }
+
+    /// The headers every profile call sends (see [`CandidateClient::profile_headers`]).
+    pub fn profile_headers(&self, with_body: bool) -> Vec<(String, String)> {
+        self.inner.profile_headers(with_body)
+    }
+
+    /// `GET /v1/identity`.
+    pub async fn identity(&self) -> Result<Reply<Identity>, ClientError> {
+        self.inner.identity().await
+    }
+
+    /// `POST /v1/municipalities/{code}/menu`.
+    pub async fn menu(
+        &self,
+        municipality: &str,
+        req: &MenuRequest,
+    ) -> Result<Reply<Menu>, ClientError> {
+        self.inner.menu(municipality, req).await
+    }
+
+    /// `POST /v1/municipalities/{code}/issuances`; an issuance passes the seam.
+    pub async fn issue(
+        &self,
+        municipality: &str,
+        req: &IssuanceRequest,
+    ) -> Result<Reply<Issuance>, ClientError> {
+        let reply = self.inner.issue(municipality, req).await;
+        if let Ok(Reply::Ok { value, .. }) = &reply {
+            self.audit.received(IssuedVia::Direct, value);
+        }
+        reply
+    }
+
+    /// `POST /v1/municipalities/{code}/issuances/{id}/outcome`.
+    pub async fn report_outcome(
+        &self,
+        municipality: &str,
+        issuance_id: &str,
+        report: &OutcomeReport,
+    ) -> Result<Reply<IssuanceRecord>, ClientError> {
+        self.inner
+            .report_outcome(municipality, issuance_id, report)
+            .await
+    }
+
+    /// `GET /v1/municipalities/{code}/records?from=..&to=..`.
+    pub async fn records(
+        &self,
+        municipality: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Reply<Records>, ClientError> {
+        self.inner.records(municipality, from, to).await
+    }
+
+    /// `POST /v1/municipalities/{code}/koseki-registrations`.
+    pub async fn file_registration(
+        &self,
+        municipality: &str,
+        req: &RegistrationRequest,
+    ) -> Result<Reply<Registration>, ClientError> {
+        self.inner.file_registration(municipality, req).await
+    }
+
+    /// `GET /v1/municipalities/{code}/koseki-registrations/{id}`.
+    pub async fn registration(
+        &self,
+        municipality: &str,
+        id: &str,
+    ) -> Result<Reply<Registration>, ClientError> {
+        self.inner.registration(municipality, id).await
+    }
+
+    /// Any request, for conformance probes (see [`CandidateClient::raw`]).
+    pub async fn raw(
+        &self,
+        operation: &str,
+        method: reqwest::Method,
+        path: &str,
+        headers: Vec<(String, String)>,
+        body: Option<Vec<u8>>,
+    ) -> Result<RawResponse, ClientError> {
+        self.inner.raw(operation, method, path, headers, body).await
+    }
+}

@@ -1,0 +1,145 @@
+//! The rig: the run's shared actors, started by the engine ([`crate::run`]) before the
+//! first scenario and stopped after the last. It holds the candidate under test (reached
+//! through [`AuditedClient`]), the in-process mock center (証明書交付センター) with its
+//! test JPKI, the terminals' link to that center, and the issuance seam
+//! ([`audit::IssuanceAudit`]) every issuance the candidate returns passes through.
+//!
+//! Data flows one way: the engine starts the rig, steps drive it, checks judge what it
+//! received. Nothing here knows a scenario, a step or the World.
+
+pub mod audit;
+pub mod client;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use kofu_fixtures::Fixtures;
+use kofu_mock_center::center::{CenterConfig, Clock, RunningCenter};
+use kofu_mock_center::client::{ClientConfig, DirEvidence};
+use kofu_mock_center::jpki::TestJpki;
+
+use crate::additions::Additions;
+use crate::candidate::Candidate;
+use crate::terminal::center_link::CenterLink;
+
+pub use audit::{IssuanceAudit, IssuedVia};
+pub use client::AuditedClient;
+
+/// Errors starting the rig: setup errors (exit code 2).
+#[derive(Debug, thiserror::Error)]
+pub enum RigError {
+    /// The test JPKI (the cards' certificates) could not be generated.
+    #[error("the test JPKI could not be generated")]
+    Jpki(#[source] kofu_mock_center::jpki::JpkiError),
+    /// The in-process mock center did not start.
+    #[error("the mock center did not start")]
+    Center(#[source] kofu_mock_center::center::StartError),
+    /// The terminals' link to the mock center could not be configured.
+    #[error("the terminals cannot reach the mock center")]
+    Link(#[source] crate::terminal::center_link::KioskError),
+}
+
+/// The in-process mock center in front of the candidate, with the test cards it trusts.
+pub struct MockCenter {
+    /// The center: its terminal API and its ledger.
+    pub running: RunningCenter,
+    /// 試験用 JPKI: the cards whose certificates the center checks.
+    pub jpki: TestJpki,
+    /// A terminal's link to the center; every issuance through it passes the audit seam.
+    pub link: CenterLink,
+}
+
+impl std::fmt::Debug for MockCenter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MockCenter")
+            .field("url", &self.running.url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The run's shared actors and read-only context, shared by every scenario.
+#[derive(Debug)]
+pub struct Rig {
+    /// The fixtures.
+    pub fixtures: Arc<Fixtures>,
+    /// The candidate under test: its claims and how it is reached.
+    pub candidate: Candidate,
+    /// The run's report folder.
+    pub run_dir: PathBuf,
+    /// 追加試験: the additions in play (`--added`, else every bundled one).
+    pub additions: Additions,
+    /// The in-process mock center.
+    pub center: MockCenter,
+    audit: Arc<IssuanceAudit>,
+}
+
+impl Rig {
+    /// Start the run's mock center on 127.0.0.1:0 in front of `candidate`, with a fresh
+    /// test JPKI, its ledger under `<run_dir>/scratch/` and its evidence under
+    /// `<run_dir>/evidence/center/`.
+    pub async fn start(
+        fixtures: Arc<Fixtures>,
+        candidate: Candidate,
+        run_dir: PathBuf,
+        additions: Additions,
+    ) -> Result<Self, RigError> {
+        let audit = Arc::new(IssuanceAudit::default());
+        let jpki = TestJpki::generate(&fixtures).map_err(RigError::Jpki)?;
+        let config = CenterConfig {
+            fixtures: fixtures.clone(),
+            candidates: vec![candidate.center_client()],
+            jpki_ca_der: jpki.ca_der.clone(),
+            validity_url: String::new(),
+            clock: Clock::System,
+            trust_terminal_clock: true,
+            ledger_path: Some(run_dir.join("scratch").join("center-ledger.sqlite")),
+            evidence_dir: Some(run_dir.join("evidence").join("center")),
+        };
+        let running = RunningCenter::start(config)
+            .await
+            .map_err(RigError::Center)?;
+        let seam = audit.clone();
+        let link = CenterLink::new(&running.url)
+            .map_err(RigError::Link)?
+            .on_issued(move |issued| seam.received(IssuedVia::Center, &issued.issuance));
+        Ok(Self {
+            fixtures,
+            candidate,
+            run_dir,
+            additions,
+            center: MockCenter {
+                running,
+                jpki,
+                link,
+            },
+            audit,
+        })
+    }
+
+    /// The candidate as the center reaches it (the center's client certificate),
+    /// recording every exchange into `evidence`.
+    pub fn candidate_client(&self, evidence: &Path) -> AuditedClient {
+        self.candidate_client_with(self.candidate.center_client(), evidence)
+    }
+
+    /// The candidate reached with other settings (no client certificate, a stranger's,
+    /// another profile version), recording every exchange into `evidence`.
+    pub fn candidate_client_with(&self, config: ClientConfig, evidence: &Path) -> AuditedClient {
+        let sink = Arc::new(DirEvidence::new(evidence.to_owned()));
+        match kofu_mock_center::client::CandidateClient::new(config, sink) {
+            Ok(client) => AuditedClient::new(client, self.audit.clone()),
+            Err(e) => panic!("cannot configure the client for the candidate: {e}"),
+        }
+    }
+
+    /// The issuance seam of this run.
+    pub fn audit(&self) -> &IssuanceAudit {
+        &self.audit
+    }
+
+    /// Stop the mock center, then the candidate if it was started in-process.
+    pub async fn stop(self) {
+        self.center.running.stop().await;
+        self.candidate.stop().await;
+    }
+}
