@@ -125,6 +125,9 @@ defects! {
     /// 世帯全員 offered and issued although it would list a protected member.
     DvHouseholdShown = "dv-household-shown":
         "世帯全員 is offered and printed although a member is under DV等支援措置: the protection is checked for the holder only",
+    /// Pages name nobody: only the certificate number ties a page to its holder.
+    PageSubjectMissing = "page-subject-missing":
+        "the page footer prints the certificate number and page number but not whom the certificate is about",
     /// On a busy business date one issuance is built for the previous applicant.
     OtherResidentUnderLoad = "other-resident-under-load":
         "once a business date has 300 issuances, one certificate is built for the previous applicant: another resident's certificate is printed (the 2023 incidents)",

@@ -57,6 +57,9 @@ pub struct PrintDocument {
     pub mayor_name: String,
     /// Printed as `証明書番号 <number>` on every page.
     pub certificate_number: String,
+    /// Printed on every page beside the number: whom the certificate is about, e.g.
+    /// `氏名 桜井 太郎` or `筆頭者 桜井 太郎` (profile, "The PDF").
+    pub page_subject: String,
     /// A4 normally; Letter exists for a defect switch.
     pub paper: Paper,
     /// True normally. False (a defect switch) leaves fonts out of the PDF: text
