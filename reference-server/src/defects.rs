@@ -125,6 +125,9 @@ defects! {
     /// 世帯全員 offered and issued although it would list a protected member.
     DvHouseholdShown = "dv-household-shown":
         "世帯全員 is offered and printed although a member is under DV等支援措置: the protection is checked for the holder only",
+    /// Page 2 of a multi-page document comes from the previous multi-page document.
+    PageFromAnotherDocument = "page-from-another-document":
+        "page 2 of a multi-page certificate is the page 2 left in a shared page buffer by the previous one: another resident's page inside this resident's certificate",
     /// Pages name nobody: only the certificate number ties a page to its holder.
     PageSubjectMissing = "page-subject-missing":
         "the page footer prints the certificate number and page number but not whom the certificate is about",

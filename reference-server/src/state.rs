@@ -22,6 +22,7 @@ struct Inner {
     defects: Defects,
     store: Store,
     busy_days: std::sync::Mutex<std::collections::HashMap<chrono::NaiveDate, BusyDay>>,
+    page_buffer: crate::document::PageBuffer,
 }
 
 /// Defect `other-resident-under-load`: the issuances of one business date, counted.
@@ -80,6 +81,7 @@ impl AppState {
                 defects: Defects::new(defects),
                 store,
                 busy_days: Default::default(),
+                page_buffer: Default::default(),
             }),
         })
     }
@@ -137,6 +139,11 @@ impl AppState {
             .then_some(previous)
             .flatten()
             .filter(|p| p != holder)
+    }
+
+    /// Defect `page-from-another-document`: the page buffer renderings share.
+    pub fn page_buffer(&self) -> &crate::document::PageBuffer {
+        &self.inner.page_buffer
     }
 
     /// The mix-up of `date` happened: one is enough.

@@ -16,9 +16,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use kofu_fixtures::{Fixtures, Municipality};
 use kofu_mock_center::center::api::{IssueRequest, Issued, MenuAnswer};
+use kofu_profile::Scope;
 use kofu_profile::issuance::{Issuance, IssuanceRequest};
 use kofu_profile::menu::Menu;
-use kofu_profile::Scope;
 
 use crate::checks::audit::{Asked, AuditFailure, audit};
 use crate::terminal::center_link::LinkObserver;
@@ -170,7 +170,9 @@ impl IssuanceAudit {
             let k = holder.family_register.as_deref()?;
             register.family_register(k).map(|k| k.municipality.clone())
         } else {
-            register.residence_of(holder).map(|h| h.municipality.clone())
+            register
+                .residence_of(holder)
+                .map(|h| h.municipality.clone())
         }
     }
 

@@ -399,7 +399,10 @@ fn closing_group(doc: &PrintDocument, face: &Face, frame: &Frame) -> Group {
 
 fn footer(doc: &PrintDocument, face: &Face, frame: &Frame, page: usize, total: usize) -> Vec<Item> {
     let y = frame.height - FOOTER_BASELINE_FROM_BOTTOM;
-    let number = format!("証明書番号 {}　{}", doc.certificate_number, doc.page_subject);
+    let number = format!(
+        "証明書番号 {}　{}",
+        doc.certificate_number, doc.page_subject
+    );
     let pages = format!("{page} / {total}");
     let pages_w = face.width(&pages, FOOTER_SIZE);
     vec![

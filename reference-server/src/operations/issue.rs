@@ -152,10 +152,16 @@ pub async fn issue(
         &built.listed,
         defects,
     );
-    let pdf = tokio::task::spawn_blocking(move || document::render(&print_doc))
-        .await
-        .map_err(|e| AppError::Internal(format!("rendering task failed: {e}")))?
-        .map_err(|e| AppError::Internal(format!("cannot render the certificate: {e}")))?;
+    let shared = defects
+        .on(Defect::PageFromAnotherDocument)
+        .then(|| state.clone());
+    let pdf = tokio::task::spawn_blocking(move || match shared {
+        Some(state) => document::render_sharing(&print_doc, state.page_buffer()),
+        None => document::render(&print_doc),
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("rendering task failed: {e}")))?
+    .map_err(|e| AppError::Internal(format!("cannot render the certificate: {e}")))?;
 
     let issuance = Issuance {
         issuance_id: uuid::Uuid::new_v4().to_string(),
