@@ -149,6 +149,18 @@ defects! {
     /// 世帯全員 offered and issued although it would list a protected member.
     DvHouseholdShown = "dv-household-shown":
         "世帯全員 is offered and printed although a member is under DV等支援措置: the protection is checked for the holder only",
+    /// Page 2 of a multi-page document comes from the previous multi-page document.
+    PageFromAnotherDocument = "page-from-another-document":
+        "page 2 of a multi-page certificate is the page 2 left in a shared page buffer by the previous one: another resident's page inside this resident's certificate",
+    /// Pages name nobody: only the certificate number ties a page to its holder.
+    PageSubjectMissing = "page-subject-missing":
+        "the page footer prints the certificate number and page number but not whom the certificate is about",
+    /// On a busy business date one issuance is built for the previous applicant.
+    OtherResidentUnderLoad = "other-resident-under-load":
+        "once a business date has 300 issuances, one certificate is built for the previous applicant: another resident's certificate is printed (the 2023 incidents)",
+    /// 戸籍全部事項証明書 and 附票 issued to another member of a register with a protected member.
+    DvRegisterShown = "dv-register-shown":
+        "the 戸籍全部事項証明書 and the 戸籍の附票の写し of a register with a member under DV等支援措置 are issued to the other members: the 附票 prints the protected person's address",
     /// Tax certificates print the current address.
     TaxCurrentAddress = "tax-current-address":
         "the tax certificate prints the current address instead of the address on 1 January of the 年度",

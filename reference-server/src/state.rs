@@ -21,7 +21,24 @@ struct Inner {
     served: Vec<Municipality>,
     defects: Defects,
     store: Store,
+    busy_days: std::sync::Mutex<std::collections::HashMap<chrono::NaiveDate, BusyDay>>,
+    page_buffer: crate::document::PageBuffer,
 }
+
+/// Defect `other-resident-under-load`: the issuances of one business date, counted.
+#[derive(Debug, Default)]
+struct BusyDay {
+    /// Issuances of the date so far.
+    count: u32,
+    /// The holder of the previous issuance of the date.
+    previous: Option<String>,
+    /// The mix-up happened.
+    mixed_up: bool,
+}
+
+/// From this many issuances in a business date on, `other-resident-under-load` mixes
+/// up one print order.
+pub const BUSY_DAY_ISSUANCES: u32 = 300;
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -63,6 +80,8 @@ impl AppState {
                 served,
                 defects: Defects::new(defects),
                 store,
+                busy_days: Default::default(),
+                page_buffer: Default::default(),
             }),
         })
     }
@@ -106,5 +125,31 @@ impl AppState {
     /// The database.
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// Defect `other-resident-under-load`: count an issuance of `holder` on `date`, and
+    /// once the date has passed [`BUSY_DAY_ISSUANCES`], name the previous holder whose
+    /// print order this one is mixed up with (until [`Self::mixed_up`] says it was).
+    pub fn busy_day_mixup(&self, date: chrono::NaiveDate, holder: &str) -> Option<String> {
+        let mut days = self.inner.busy_days.lock().ok()?;
+        let day = days.entry(date).or_default();
+        day.count += 1;
+        let previous = day.previous.replace(holder.to_owned());
+        (day.count >= BUSY_DAY_ISSUANCES && !day.mixed_up)
+            .then_some(previous)
+            .flatten()
+            .filter(|p| p != holder)
+    }
+
+    /// Defect `page-from-another-document`: the page buffer renderings share.
+    pub fn page_buffer(&self) -> &crate::document::PageBuffer {
+        &self.inner.page_buffer
+    }
+
+    /// The mix-up of `date` happened: one is enough.
+    pub fn mixed_up(&self, date: chrono::NaiveDate) {
+        if let Ok(mut days) = self.inner.busy_days.lock() {
+            days.entry(date).or_default().mixed_up = true;
+        }
     }
 }

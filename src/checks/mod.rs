@@ -4,6 +4,7 @@
 //! colour escapes, so the message can go into any report file), and the evidence folder;
 //! cucumber reports it as the failed step.
 
+pub mod audit;
 pub mod era;
 pub mod expected;
 pub mod pdf;

@@ -1,11 +1,27 @@
 //! The issuance seam: every issuance the candidate returns, asked directly by a step or
 //! through the mock center for a terminal, passes [`IssuanceAudit::received`] before
-//! any step sees it. An auditor that checks every issued document (not only those a
-//! scenario inspects) plugs in here; today the seam counts and traces what it sees.
+//! any step sees it, and is audited there against the card that asked
+//! ([`crate::checks::audit`]). A failed audit fails the step that received the issuance
+//! at once (a panic with the audit's message, as every check fails a step), wherever
+//! the issuance happened: a scenario step, a menu-honesty probe, a fee-table loop, a
+//! kiosk session, the store-trial day.
+//!
+//! The seam also sees every menu (direct or through the center) so that the member ids
+//! of a 世帯の一部 request can be mapped back to the persons the menu named.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use kofu_profile::issuance::Issuance;
+use kofu_fixtures::{Fixtures, Municipality};
+use kofu_mock_center::center::api::{IssueRequest, Issued, MenuAnswer};
+use kofu_profile::Scope;
+use kofu_profile::issuance::{Issuance, IssuanceRequest};
+use kofu_profile::menu::Menu;
+
+use crate::checks::audit::{Asked, AuditFailure, audit};
+use crate::terminal::center_link::LinkObserver;
 
 /// How an issuance reached the harness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,28 +32,179 @@ pub enum IssuedVia {
     Center,
 }
 
+impl IssuedVia {
+    fn words(self) -> &'static str {
+        match self {
+            Self::Direct => "asked directly",
+            Self::Center => "handed to a terminal by the center",
+        }
+    }
+}
+
 /// The one function every issuance of the run passes through.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct IssuanceAudit {
+    fixtures: Arc<Fixtures>,
+    /// The candidate's claims: fees and offers.
+    claims: Vec<Municipality>,
+    /// The last menu seen per (municipality, card serial): member id → name.
+    members: Mutex<HashMap<(String, String), Vec<(String, String)>>>,
     received: AtomicUsize,
+    failed: AtomicUsize,
 }
 
 impl IssuanceAudit {
-    /// An issuance the candidate returned. Called once per answer, retries and resends
-    /// included, before the step that asked sees it.
-    pub fn received(&self, via: IssuedVia, issuance: &Issuance) {
+    /// An audit of issuances against `fixtures`, with the candidate's `claims`.
+    pub fn new(fixtures: Arc<Fixtures>, claims: Vec<Municipality>) -> Self {
+        Self {
+            fixtures,
+            claims,
+            members: Mutex::new(HashMap::new()),
+            received: AtomicUsize::new(0),
+            failed: AtomicUsize::new(0),
+        }
+    }
+
+    /// A menu the candidate answered for `card_serial`.
+    pub fn menu_seen(&self, card_serial: &str, menu: &Menu) {
+        let choices: Vec<(String, String)> = menu
+            .items
+            .iter()
+            .flat_map(|i| i.members.iter())
+            .map(|m| (m.member_id.clone(), m.name.clone()))
+            .collect();
+        if choices.is_empty() {
+            return;
+        }
+        if let Ok(mut members) = self.members.lock() {
+            members.insert((menu.municipality.clone(), card_serial.to_owned()), choices);
+        }
+    }
+
+    /// An issuance the candidate returned for `request`. Called once per answer,
+    /// retries and resends included, before the step that asked sees it.
+    ///
+    /// # Panics
+    /// When the audit fails: the step that received the issuance fails with the
+    /// audit's message.
+    pub fn received(
+        &self,
+        via: IssuedVia,
+        municipality: &str,
+        request: &IssuanceRequest,
+        issuance: &Issuance,
+    ) {
+        if let Err(failure) = self.check(municipality, request, issuance) {
+            self.failed.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(issuance = %issuance.issuance_id, "issuance audit failed");
+            panic!("{failure}\n  ({})", via.words());
+        }
+    }
+
+    /// Audit one issuance without failing: what [`Self::received`] checks.
+    pub fn check(
+        &self,
+        municipality: &str,
+        request: &IssuanceRequest,
+        issuance: &Issuance,
+    ) -> Result<(), AuditFailure> {
         self.received.fetch_add(1, Ordering::Relaxed);
-        tracing::debug!(
-            ?via,
-            issuance = %issuance.issuance_id,
-            certificate = issuance.certificate.code(),
-            municipality = %issuance.municipality,
-            "issuance received"
-        );
+        let Some(claim) = self
+            .claims
+            .iter()
+            .chain(self.fixtures.municipalities.iter())
+            .find(|m| m.code == municipality)
+        else {
+            // A municipality the fixtures do not know: the echo check still applies.
+            return Ok(());
+        };
+        let chosen = self.chosen_persons(municipality, request);
+        audit(
+            &self.fixtures,
+            Asked {
+                municipality: claim,
+                request,
+                chosen_persons: chosen.as_deref(),
+            },
+            issuance,
+        )
+    }
+
+    /// The persons a 世帯の一部 request's member ids stand for, by the names of the
+    /// last menu seen for the card; `None` when unknown.
+    fn chosen_persons(&self, municipality: &str, request: &IssuanceRequest) -> Option<Vec<String>> {
+        if request.options.scope != Some(Scope::Members) {
+            return None;
+        }
+        let members = self.members.lock().ok()?;
+        let choices = members.get(&(municipality.to_owned(), request.card_serial.clone()))?;
+        let card = self.fixtures.card_by_serial(&request.card_serial)?;
+        let holder = self.fixtures.register.person(&card.person)?;
+        let household = holder.household.as_deref()?;
+        request
+            .options
+            .members
+            .iter()
+            .map(|id| {
+                let (_, name) = choices.iter().find(|(m, _)| m == id)?;
+                self.fixtures
+                    .register
+                    .household_members(household)
+                    .find(|p| &p.name == name)
+                    .map(|p| p.id.clone())
+            })
+            .collect()
+    }
+
+    /// The municipality the center must route a terminal's request to: the one asked,
+    /// else the holder's 本籍地 for 戸籍 types and 住所地 for the others, from the
+    /// fixtures.
+    fn routed(&self, card_serial: &str, req: &IssueRequest) -> Option<String> {
+        if let Some(m) = &req.municipality {
+            return Some(m.clone());
+        }
+        let card = self.fixtures.card_by_serial(card_serial)?;
+        let holder = self.fixtures.register.person(&card.person)?;
+        let register = &self.fixtures.register;
+        if req.certificate.issued_by_domicile() {
+            let k = holder.family_register.as_deref()?;
+            register.family_register(k).map(|k| k.municipality.clone())
+        } else {
+            register
+                .residence_of(holder)
+                .map(|h| h.municipality.clone())
+        }
     }
 
     /// How many issuances passed the seam so far.
     pub fn count(&self) -> usize {
         self.received.load(Ordering::Relaxed)
+    }
+
+    /// How many of them failed the audit.
+    pub fn failures(&self) -> usize {
+        self.failed.load(Ordering::Relaxed)
+    }
+}
+
+impl LinkObserver for IssuanceAudit {
+    fn menus(&self, card_serial: &str, answer: &MenuAnswer) {
+        for menu in &answer.menus {
+            self.menu_seen(card_serial, menu);
+        }
+    }
+
+    fn issued(&self, card_serial: &str, req: &IssueRequest, issued: &Issued) {
+        let municipality = self
+            .routed(card_serial, req)
+            .unwrap_or_else(|| issued.issuance.municipality.clone());
+        let request = IssuanceRequest {
+            reception: issued.reception.clone(),
+            card_serial: card_serial.to_owned(),
+            certificate: req.certificate,
+            options: req.options.clone(),
+            copies: req.copies,
+        };
+        self.received(IssuedVia::Center, &municipality, &request, &issued.issuance);
     }
 }

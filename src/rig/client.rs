@@ -45,7 +45,11 @@ impl AuditedClient {
         municipality: &str,
         req: &MenuRequest,
     ) -> Result<Reply<Menu>, ClientError> {
-        self.inner.menu(municipality, req).await
+        let reply = self.inner.menu(municipality, req).await;
+        if let Ok(Reply::Ok { value, .. }) = &reply {
+            self.audit.menu_seen(&req.card_serial, value);
+        }
+        reply
     }
 
     /// `POST /v1/municipalities/{code}/issuances`; an issuance passes the seam.
@@ -56,7 +60,8 @@ impl AuditedClient {
     ) -> Result<Reply<Issuance>, ClientError> {
         let reply = self.inner.issue(municipality, req).await;
         if let Ok(Reply::Ok { value, .. }) = &reply {
-            self.audit.received(IssuedVia::Direct, value);
+            self.audit
+                .received(IssuedVia::Direct, municipality, req, value);
         }
         reply
     }

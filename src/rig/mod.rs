@@ -83,7 +83,10 @@ impl Rig {
         run_dir: PathBuf,
         additions: Additions,
     ) -> Result<Self, RigError> {
-        let audit = Arc::new(IssuanceAudit::default());
+        let audit = Arc::new(IssuanceAudit::new(
+            fixtures.clone(),
+            candidate.municipalities.clone(),
+        ));
         let jpki = TestJpki::generate(&fixtures).map_err(RigError::Jpki)?;
         let config = CenterConfig {
             fixtures: fixtures.clone(),
@@ -98,10 +101,9 @@ impl Rig {
         let running = RunningCenter::start(config)
             .await
             .map_err(RigError::Center)?;
-        let seam = audit.clone();
         let link = CenterLink::new(&running.url)
             .map_err(RigError::Link)?
-            .on_issued(move |issued| seam.received(IssuedVia::Center, &issued.issuance));
+            .observed_by(audit.clone());
         Ok(Self {
             fixtures,
             candidate,

@@ -65,22 +65,31 @@ impl KioskError {
     }
 }
 
-/// Called with every issuance the center hands to the terminal.
-pub type IssuedHook = Arc<dyn Fn(&Issued) + Send + Sync>;
+/// Sees what the center hands to the terminal: the menus of a card and every issuance,
+/// with the card serial the center accepted for the session. The rig's issuance seam
+/// implements it; the terminal knows nothing of the rig.
+pub trait LinkObserver: Send + Sync {
+    /// The menus the center answered for the card `card_serial`.
+    fn menus(&self, card_serial: &str, answer: &MenuAnswer);
+    /// An issuance the center handed over for `req`, asked with the card `card_serial`.
+    fn issued(&self, card_serial: &str, req: &IssueRequest, issued: &Issued);
+}
 
 /// A terminal's link to a center.
 #[derive(Clone)]
 pub struct CenterLink {
     http: reqwest::Client,
     base: String,
-    on_issued: Option<IssuedHook>,
+    observer: Option<Arc<dyn LinkObserver>>,
+    /// The card serial the center accepted, per session.
+    serials: Arc<std::sync::Mutex<std::collections::HashMap<uuid::Uuid, String>>>,
 }
 
 impl std::fmt::Debug for CenterLink {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CenterLink")
             .field("base", &self.base)
-            .field("on_issued", &self.on_issued.is_some())
+            .field("observed", &self.observer.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -99,15 +108,24 @@ impl CenterLink {
         Ok(Self {
             http,
             base: base.trim_end_matches('/').to_owned(),
-            on_issued: None,
+            observer: None,
+            serials: Default::default(),
         })
     }
 
-    /// The same link, calling `hook` with every issuance the center hands over (the
-    /// rig's issuance seam).
-    pub fn on_issued(mut self, hook: impl Fn(&Issued) + Send + Sync + 'static) -> Self {
-        self.on_issued = Some(Arc::new(hook));
+    /// The same link, showing `observer` every menu and issuance the center hands over
+    /// (the rig's issuance seam).
+    pub fn observed_by(mut self, observer: Arc<dyn LinkObserver>) -> Self {
+        self.observer = Some(observer);
         self
+    }
+
+    fn serial(&self, session: &SessionOpened) -> String {
+        self.serials
+            .lock()
+            .ok()
+            .and_then(|s| s.get(&session.session_id).cloned())
+            .unwrap_or_default()
     }
 
     async fn call<B: Serialize, T: DeserializeOwned>(
@@ -174,22 +192,32 @@ impl CenterLink {
             certificate: B64.encode(&card.certificate_der),
             signature: B64.encode(signature),
         };
-        self.call(
-            reqwest::Method::POST,
-            &format!("/v1/sessions/{}/card", session.session_id),
-            Some(&body),
-        )
-        .await
+        let accepted: CardAccepted = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/v1/sessions/{}/card", session.session_id),
+                Some(&body),
+            )
+            .await?;
+        if let Ok(mut serials) = self.serials.lock() {
+            serials.insert(session.session_id, accepted.card_serial.clone());
+        }
+        Ok(accepted)
     }
 
     /// The menus.
     pub async fn menus(&self, session: &SessionOpened) -> Result<MenuAnswer, KioskError> {
-        self.call::<(), _>(
-            reqwest::Method::POST,
-            &format!("/v1/sessions/{}/menu", session.session_id),
-            None,
-        )
-        .await
+        let answer: MenuAnswer = self
+            .call::<(), _>(
+                reqwest::Method::POST,
+                &format!("/v1/sessions/{}/menu", session.session_id),
+                None,
+            )
+            .await?;
+        if let Some(observer) = &self.observer {
+            observer.menus(&self.serial(session), &answer);
+        }
+        Ok(answer)
     }
 
     /// Request an issuance.
@@ -205,8 +233,8 @@ impl CenterLink {
                 Some(req),
             )
             .await?;
-        if let Some(hook) = &self.on_issued {
-            hook(&issued);
+        if let Some(observer) = &self.observer {
+            observer.issued(&self.serial(session), req, &issued);
         }
         Ok(issued)
     }

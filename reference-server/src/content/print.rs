@@ -204,6 +204,25 @@ fn certification_statement(certificate: CertificateType, defects: &Defects) -> S
     certificate.certification_statement().to_owned()
 }
 
+/// Whom every page names beside the certificate number: the first person stated, or
+/// the 筆頭者 for the 戸籍 types and the 附票.
+fn page_subject(content: &Content, defects: &Defects) -> String {
+    if defects.on(Defect::PageSubjectMissing) {
+        return String::new();
+    }
+    match content {
+        Content::ResidentRecord(r) => r
+            .persons
+            .first()
+            .map(|p| format!("氏名 {}", p.name))
+            .unwrap_or_default(),
+        Content::SealRegistration(s) => format!("氏名 {}", s.name),
+        Content::Tax(t) => format!("氏名 {}", t.name),
+        Content::FamilyRegister(k) => format!("筆頭者 {}", k.hittosha),
+        Content::FamilyRegisterAnnex(a) => format!("筆頭者 {}", a.hittosha),
+    }
+}
+
 /// The whole printed certificate.
 pub fn document(
     issue: &Issue<'_>,
@@ -222,6 +241,7 @@ pub fn document(
         mayor_title: issue.municipality.mayor_title.clone(),
         mayor_name: issue.municipality.mayor_name.clone(),
         certificate_number: issue.certificate_number.to_owned(),
+        page_subject: page_subject(content, defects),
         paper: if defects.on(Defect::LetterPaper) {
             Paper::Letter
         } else {

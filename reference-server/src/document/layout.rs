@@ -399,7 +399,10 @@ fn closing_group(doc: &PrintDocument, face: &Face, frame: &Frame) -> Group {
 
 fn footer(doc: &PrintDocument, face: &Face, frame: &Frame, page: usize, total: usize) -> Vec<Item> {
     let y = frame.height - FOOTER_BASELINE_FROM_BOTTOM;
-    let number = format!("証明書番号 {}", doc.certificate_number);
+    let number = format!(
+        "証明書番号 {}　{}",
+        doc.certificate_number, doc.page_subject
+    );
     let pages = format!("{page} / {total}");
     let pages_w = face.width(&pages, FOOTER_SIZE);
     vec![
@@ -468,6 +471,7 @@ mod tests {
             mayor_title: "青葉台市長".into(),
             mayor_name: "青葉 一郎".into(),
             certificate_number: "AOB-1".into(),
+            page_subject: "氏名 青葉 花子".into(),
             paper: Paper::A4,
             embed_fonts: true,
         }

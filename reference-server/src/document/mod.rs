@@ -62,6 +62,9 @@ pub struct PrintDocument {
     pub mayor_name: String,
     /// Printed as `証明書番号 <number>` on every page.
     pub certificate_number: String,
+    /// Printed on every page beside the number: whom the certificate is about, e.g.
+    /// `氏名 桜井 太郎` or `筆頭者 桜井 太郎` (profile, "The PDF").
+    pub page_subject: String,
     /// A4 normally; Letter exists for a defect switch.
     pub paper: Paper,
     /// True normally. False (a defect switch) leaves fonts out of the PDF: text
@@ -110,10 +113,43 @@ pub enum RenderError {
     Pdf(String),
 }
 
+/// Defect `page-from-another-document`: the second page of the last multi-page
+/// document rendered, shared between renderings (a page buffer that was never cleared).
+#[derive(Debug, Default)]
+pub struct PageBuffer {
+    second_page: std::sync::Mutex<Option<Vec<layout::Item>>>,
+}
+
 /// Renders a certificate to PDF.
 pub fn render(doc: &PrintDocument) -> Result<RenderedPdf, RenderError> {
+    render_pages(doc, None)
+}
+
+/// Renders a certificate to PDF through a shared page buffer: the second page of a
+/// multi-page document is the one left in the buffer by the previous multi-page
+/// document (defect `page-from-another-document`).
+pub fn render_sharing(
+    doc: &PrintDocument,
+    buffer: &PageBuffer,
+) -> Result<RenderedPdf, RenderError> {
+    render_pages(doc, Some(buffer))
+}
+
+fn render_pages(
+    doc: &PrintDocument,
+    buffer: Option<&PageBuffer>,
+) -> Result<RenderedPdf, RenderError> {
     let face = font::face().ok_or(RenderError::Font)?;
-    let pages = layout::layout(doc, face);
+    let mut pages = layout::layout(doc, face);
+    if let Some(buffer) = buffer
+        && pages.len() >= 2
+        && let Ok(mut kept) = buffer.second_page.lock()
+    {
+        let own = pages[1].clone();
+        if let Some(previous) = kept.replace(own) {
+            pages[1] = previous;
+        }
+    }
     let seal = seal::seal_image(&doc.mayor_title, face);
     let mode = if doc.embed_fonts {
         draw::TextMode::Embedded

@@ -42,6 +42,7 @@ pub(super) fn sample() -> PrintDocument {
         mayor_title: "青葉台市長".into(),
         mayor_name: "青葉 太郎".into(),
         certificate_number: "AOB-2026-000123".into(),
+        page_subject: "氏名 青葉 花子".into(),
         paper: Paper::A4,
         embed_fonts: true,
     }

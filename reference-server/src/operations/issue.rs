@@ -52,6 +52,31 @@ fn describe(pdf: &RenderedPdf, defects: &Defects) -> Document {
     }
 }
 
+/// Defect `other-resident-under-load`: on a busy business date, one issuance is built
+/// for the previous applicant (the print order of the request before), as a timeout
+/// handler that released only part of an order did in 2023.
+fn mixed_up<'a>(
+    state: &'a AppState,
+    ctx: &eligibility::Context<'a>,
+    req: &IssuanceRequest,
+    holder: &kofu_fixtures::Person,
+    reception_time: &chrono::DateTime<chrono::FixedOffset>,
+    defects: &Defects,
+) -> Option<eligibility::Evaluation<'a>> {
+    let date = rules::business_date(reception_time, defects);
+    let other = state.busy_day_mixup(date, &holder.id)?;
+    let person = state.fixtures().register.person(&other)?;
+    let evaluation = eligibility::evaluate(
+        ctx,
+        Some(person),
+        reception_time,
+        kofu_profile::registration::RegistrationStatus::None,
+    );
+    request::check_menu(&evaluation, req).ok()?;
+    state.mixed_up(date);
+    Some(evaluation)
+}
+
 /// Issue a certificate.
 pub async fn issue(
     state: &AppState,
@@ -89,6 +114,12 @@ pub async fn issue(
     let holder = evaluation
         .person
         .ok_or_else(|| OperationError::Internal("an issuable request without a holder".into()))?;
+    let evaluation = if defects.on(Defect::OtherResidentUnderLoad) {
+        mixed_up(state, &ctx, &req, holder, &reception_time, defects).unwrap_or(evaluation)
+    } else {
+        evaluation
+    };
+    let holder = evaluation.person.unwrap_or(holder);
 
     let subject = Subject {
         fixtures: state.fixtures(),
@@ -122,8 +153,14 @@ pub async fn issue(
         defects,
     );
     let faults = document::faults::chosen(defects, state.fixtures(), holder, &built.listed);
+    let shared = defects
+        .on(Defect::PageFromAnotherDocument)
+        .then(|| state.clone());
     let pdf = tokio::task::spawn_blocking(move || {
-        let pdf = document::render(&print_doc)?;
+        let pdf = match shared {
+            Some(state) => document::render_sharing(&print_doc, state.page_buffer())?,
+            None => document::render(&print_doc)?,
+        };
         let bytes = document::faults::inject(pdf.bytes, &faults)?;
         Ok::<_, document::RenderError>(RenderedPdf { bytes, ..pdf })
     })

@@ -179,6 +179,28 @@ pub fn family_register_here<'a>(
         })
 }
 
+/// Whether a 戸籍 type would print a person under DV等支援措置 other than the holder:
+/// the 全部事項証明書 lists every member and the 附票 every member's address, so neither
+/// is issued at a kiosk from a register with a protected member (the 個人事項証明書,
+/// which lists the holder alone, still is).
+fn register_shows_protected(ctx: &Context<'_>, person: &Person, t: CertificateType) -> bool {
+    if !matches!(t, CertificateType::KosekiZenbu | CertificateType::Fuhyo)
+        || ctx.defects.on(Defect::DvRegisterShown)
+    {
+        return false;
+    }
+    family_register_here(ctx, person).is_some_and(|k| {
+        k.members.iter().any(|m| {
+            m.person != person.id
+                && ctx
+                    .fixtures
+                    .register
+                    .person(&m.person)
+                    .is_some_and(|p| dv_applies(ctx.municipality, p, ctx.defects))
+        })
+    })
+}
+
 enum DomicileAccess {
     /// Not a 本籍地 for this person (or nothing to offer).
     None,
@@ -247,7 +269,9 @@ pub fn evaluate<'a>(
     for offer in &ctx.municipality.certificates {
         let t = offer.certificate;
         if t.issued_by_domicile() {
-            if matches!(domicile, DomicileAccess::Granted) {
+            if matches!(domicile, DomicileAccess::Granted)
+                && !register_shows_protected(ctx, person, t)
+            {
                 items.push(base_item(offer));
             }
             continue;

@@ -1,0 +1,526 @@
+//! The issuance audit: every certificate the candidate returns, wherever in a run it
+//! arrives (a scenario step, a menu-honesty probe, a kiosk session, the store-trial day),
+//! is checked against the card that asked for it.
+//!
+//! The checks, each from the fixtures and the profile alone:
+//! - the request echo: municipality, type, copies and request id are those asked for;
+//! - the fee: 交付手数料 per copy is the claimed fee of the type, the total is per copy
+//!   times copies;
+//! - the persons: the 記載事項 state exactly the card holder (or the household members
+//!   the request chose), and the content equals the independent expectation of
+//!   [`crate::checks::expected`];
+//! - the document: the declared page count is the PDF's, and every page carries the
+//!   certificate number, its page number `i/n` and the name of the certificate's subject
+//!   (profile, "The PDF": the page footer), so a page of another resident's document is
+//!   found wherever it sits.
+//!
+//! The audit is a pure function: it reads the request, the answer and the fixtures, and
+//! returns what is wrong. Who calls it, and how a finding fails a scenario, is the rig's
+//! business.
+
+use std::fmt;
+
+use kofu_fixtures::{Fixtures, Municipality, Person};
+use kofu_profile::content::Content;
+use kofu_profile::issuance::{Issuance, IssuanceRequest};
+use kofu_profile::{IssuanceOptions, Scope};
+
+use super::expected;
+use super::pdf::squeeze;
+
+/// What the harness asked for, as the auditor needs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Asked<'a> {
+    /// The municipality the request was sent to (its claimed profile: fees, offers).
+    pub municipality: &'a Municipality,
+    /// The request as sent.
+    pub request: &'a IssuanceRequest,
+    /// For the scope `members` (世帯の一部): the person ids the chosen member ids stand
+    /// for, when the caller knows them (it picked them from a menu by name). `None`
+    /// limits the person check to "members of the holder's household".
+    pub chosen_persons: Option<&'a [String]>,
+}
+
+/// One thing wrong with an issuance. The fields are what was asked or expected and what
+/// the candidate answered; [`fmt::Display`] says each in the profile's words.
+#[allow(missing_docs)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Finding {
+    /// The card serial maps to no person of the register, yet a certificate came back.
+    UnknownCard,
+    /// The answer is for another municipality than the one asked.
+    Municipality { asked: String, answered: String },
+    /// The answer echoes another request id.
+    RequestId { asked: String, answered: String },
+    /// Another certificate type than the one asked for.
+    Certificate { asked: String, answered: String },
+    /// Another number of copies than asked for.
+    Copies { asked: u8, answered: u8 },
+    /// 交付手数料 per copy other than the claimed fee of the type.
+    Fee { claimed: u32, answered: u32 },
+    /// `fee_total` is not `fee_per_copy × copies`.
+    FeeTotal { expected: u32, answered: u32 },
+    /// The certificate names persons other than those the card may be issued.
+    Persons {
+        expected: Vec<String>,
+        named: Vec<String>,
+    },
+    /// The register gives the holder no such certificate, yet one was issued.
+    NotIssuable(String),
+    /// The certificate prints a person under DV等支援措置 (a kiosk never does).
+    ProtectedPersonPrinted(String),
+    /// The persons are right, but the 記載事項 differ from the register.
+    Content(Vec<String>),
+    /// The document cannot be decoded or read.
+    Unreadable(String),
+    /// The declared page count is not the PDF's.
+    PageCount { declared: u32, actual: u32 },
+    /// A page lacks the certificate number.
+    PageWithoutNumber { page: usize, total: usize },
+    /// A page lacks its page number `i/n`.
+    PageWithoutPageNumber { page: usize, total: usize },
+    /// A page lacks the name of the certificate's subject.
+    PageWithoutSubject {
+        page: usize,
+        total: usize,
+        subject: String,
+    },
+}
+
+impl fmt::Display for Finding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnknownCard => write!(
+                f,
+                "a certificate was issued for a card serial that maps to no one (expected not-issuable)"
+            ),
+            Self::Municipality { asked, answered } => write!(
+                f,
+                "municipality: asked {asked}, the issuance says {answered}"
+            ),
+            Self::RequestId { asked, answered } => write!(
+                f,
+                "request_id: asked {asked}, the issuance echoes {answered}"
+            ),
+            Self::Certificate { asked, answered } => {
+                write!(f, "certificate: asked for {asked}, issued {answered}")
+            }
+            Self::Copies { asked, answered } => {
+                write!(f, "copies: asked for {asked}, issued {answered}")
+            }
+            Self::Fee { claimed, answered } => write!(
+                f,
+                "fee_per_copy: the municipality profile's 交付手数料 is {claimed} yen, the issuance charges {answered} yen"
+            ),
+            Self::FeeTotal { expected, answered } => write!(
+                f,
+                "fee_total: fee_per_copy × copies is {expected} yen, the issuance says {answered} yen"
+            ),
+            Self::Persons { expected, named } => write!(
+                f,
+                "the certificate names {}, but the card may be issued a certificate of {} only: \
+                 another resident's certificate",
+                list(named),
+                list(expected)
+            ),
+            Self::NotIssuable(why) => write!(
+                f,
+                "the register gives this card no such certificate ({why}), yet it was issued"
+            ),
+            Self::ProtectedPersonPrinted(name) => write!(
+                f,
+                "the certificate prints {name}, a person under DV等支援措置: a kiosk never prints a protected person"
+            ),
+            Self::Content(lines) => {
+                write!(f, "記載事項 differ from the register:")?;
+                for l in lines {
+                    write!(f, "\n    {l}")?;
+                }
+                Ok(())
+            }
+            Self::Unreadable(why) => write!(f, "the document cannot be read: {why}"),
+            Self::PageCount { declared, actual } => write!(
+                f,
+                "page_count: declared {declared}, the PDF has {actual} pages"
+            ),
+            Self::PageWithoutNumber { page, total } => write!(
+                f,
+                "page {page}/{total} does not carry the certificate number: it may be a page of another document"
+            ),
+            Self::PageWithoutPageNumber { page, total } => write!(
+                f,
+                "page {page}/{total} does not carry its page number `{page}/{total}`"
+            ),
+            Self::PageWithoutSubject {
+                page,
+                total,
+                subject,
+            } => write!(
+                f,
+                "page {page}/{total} does not name the certificate's subject `{subject}`: it may be a page of another resident's document"
+            ),
+        }
+    }
+}
+
+fn list(names: &[String]) -> String {
+    if names.is_empty() {
+        "nobody".to_owned()
+    } else {
+        names.join("、")
+    }
+}
+
+/// A failed audit: which issuance, for which card, and what is wrong with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditFailure {
+    /// `reception.request_id` of the request.
+    pub request_id: String,
+    /// The issuance id the candidate gave.
+    pub issuance_id: String,
+    /// The card: fixture id (or the serial when unknown).
+    pub card: String,
+    /// The card holder, `R001 桜井 太郎`, or `unknown` for a serial that maps to no one.
+    pub holder: String,
+    /// What is wrong.
+    pub findings: Vec<Finding>,
+}
+
+impl fmt::Display for AuditFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "issuance audit: issuance {} (request {}) for card {} held by {}:",
+            self.issuance_id, self.request_id, self.card, self.holder
+        )?;
+        for finding in &self.findings {
+            write!(f, "\n  - {finding}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for AuditFailure {}
+
+/// Audit one issuance against the card that asked for it.
+pub fn audit(
+    fixtures: &Fixtures,
+    asked: Asked<'_>,
+    issuance: &Issuance,
+) -> Result<(), AuditFailure> {
+    let request = asked.request;
+    let card = fixtures.card_by_serial(&request.card_serial);
+    let holder = card.and_then(|c| fixtures.register.person(&c.person));
+    let mut findings = echo_findings(asked, issuance);
+    match holder {
+        None => findings.push(Finding::UnknownCard),
+        Some(holder) => findings.extend(person_findings(fixtures, asked, holder, issuance)),
+    }
+    findings.extend(document_findings(issuance));
+    if findings.is_empty() {
+        return Ok(());
+    }
+    Err(AuditFailure {
+        request_id: request.reception.request_id.to_string(),
+        issuance_id: issuance.issuance_id.clone(),
+        card: card
+            .map(|c| c.id.clone())
+            .unwrap_or_else(|| request.card_serial.clone()),
+        holder: holder
+            .map(|p| format!("{} {}", p.id, p.name))
+            .unwrap_or_else(|| "unknown".to_owned()),
+        findings,
+    })
+}
+
+/// What the answer echoes of the request, and the fee.
+fn echo_findings(asked: Asked<'_>, issuance: &Issuance) -> Vec<Finding> {
+    let request = asked.request;
+    let mut out = Vec::new();
+    if issuance.municipality != asked.municipality.code {
+        out.push(Finding::Municipality {
+            asked: asked.municipality.code.clone(),
+            answered: issuance.municipality.clone(),
+        });
+    }
+    if issuance.request_id != request.reception.request_id {
+        out.push(Finding::RequestId {
+            asked: request.reception.request_id.to_string(),
+            answered: issuance.request_id.to_string(),
+        });
+    }
+    if issuance.certificate != request.certificate {
+        out.push(Finding::Certificate {
+            asked: request.certificate.code().to_owned(),
+            answered: issuance.certificate.code().to_owned(),
+        });
+    }
+    if issuance.copies != request.copies {
+        out.push(Finding::Copies {
+            asked: request.copies,
+            answered: issuance.copies,
+        });
+    }
+    if let Some(offer) = asked.municipality.offer(request.certificate)
+        && offer.fee != issuance.fee_per_copy
+    {
+        out.push(Finding::Fee {
+            claimed: offer.fee,
+            answered: issuance.fee_per_copy,
+        });
+    }
+    let total = issuance
+        .fee_per_copy
+        .saturating_mul(u32::from(issuance.copies));
+    if total != issuance.fee_total {
+        out.push(Finding::FeeTotal {
+            expected: total,
+            answered: issuance.fee_total,
+        });
+    }
+    out
+}
+
+/// Whether the certificate is of the right persons, and states what the register says.
+fn person_findings(
+    fixtures: &Fixtures,
+    asked: Asked<'_>,
+    holder: &Person,
+    issuance: &Issuance,
+) -> Vec<Finding> {
+    let named = expected::printed_names(&issuance.content);
+    let mut out = restriction_findings(fixtures, asked, holder, &named);
+    if !out.is_empty() {
+        return out;
+    }
+    out.extend(identity_findings(fixtures, asked, holder, issuance, named));
+    out
+}
+
+/// The restrictions that stop any certificate, and the one that stops any document:
+/// the holder under the age limit or under DV等支援措置, and a protected person printed.
+fn restriction_findings(
+    fixtures: &Fixtures,
+    asked: Asked<'_>,
+    holder: &Person,
+    named: &[String],
+) -> Vec<Finding> {
+    let restrictions = &asked.municipality.restrictions;
+    let mut out = Vec::new();
+    if let Some(limit) = restrictions.age_limit {
+        let date = kofu_profile::time::jst_date(&asked.request.reception.reception_time);
+        let age = age_on(holder.birth_date, date);
+        if age < u32::from(limit) {
+            out.push(Finding::NotIssuable(format!(
+                "the holder is {age} on {date}, under the age limit of {limit}"
+            )));
+        }
+    }
+    if !restrictions.dv_protection {
+        return out;
+    }
+    if holder.dv_protected {
+        out.push(Finding::NotIssuable(
+            "the holder is under DV等支援措置".to_owned(),
+        ));
+    }
+    for p in fixtures.register.persons.iter().filter(|p| p.dv_protected) {
+        if named.contains(&p.name) {
+            out.push(Finding::ProtectedPersonPrinted(format!(
+                "{} {}",
+                p.id, p.name
+            )));
+        }
+    }
+    out
+}
+
+/// Age in full years on `date` by the profile's anniversary rule (profile, "Age"),
+/// written here rather than borrowed from the fixtures crate, which the reference
+/// server also uses.
+fn age_on(birth: chrono::NaiveDate, date: chrono::NaiveDate) -> u32 {
+    use chrono::Datelike as _;
+    let years = date.year() - birth.year();
+    let before_birthday = (date.month(), date.day()) < (birth.month(), birth.day());
+    u32::try_from(years - i32::from(before_birthday)).unwrap_or(0)
+}
+
+/// Whether the certificate is of the right persons and says what the register says.
+fn identity_findings(
+    fixtures: &Fixtures,
+    asked: Asked<'_>,
+    holder: &Person,
+    issuance: &Issuance,
+    named: Vec<String>,
+) -> Vec<Finding> {
+    let request = asked.request;
+    let members_unknown =
+        request.options.scope == Some(Scope::Members) && asked.chosen_persons.is_none();
+    if members_unknown {
+        // Without the menu the choice was made from, the member ids mean nothing here:
+        // every person named must still be a current member of the holder's household.
+        let household: Vec<String> = fixtures
+            .register
+            .residence_of(holder)
+            .map(|h| {
+                fixtures
+                    .register
+                    .household_members(&h.id)
+                    .filter(|p| p.status == kofu_fixtures::register::ResidentStatus::Resident)
+                    .map(|p| p.name.clone())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let foreign = named.iter().any(|n| !household.contains(n));
+        let count_ok = named.len() == request.options.members.len();
+        return if foreign || !count_ok {
+            vec![Finding::Persons {
+                expected: household,
+                named,
+            }]
+        } else {
+            Vec::new()
+        };
+    }
+    let mut options: IssuanceOptions = request.options.clone();
+    if let Some(persons) = asked.chosen_persons {
+        options.members = persons.to_vec();
+    }
+    let expected = match expected::content(
+        fixtures,
+        asked.municipality,
+        holder,
+        request.certificate,
+        &options,
+    ) {
+        Ok(content) => content,
+        Err(e) => return vec![Finding::NotIssuable(e.to_string())],
+    };
+    let expected_names = expected::printed_names(&expected);
+    if expected_names != named {
+        return vec![Finding::Persons {
+            expected: expected_names,
+            named,
+        }];
+    }
+    if expected != issuance.content {
+        return vec![Finding::Content(content_differences(
+            &expected,
+            &issuance.content,
+        ))];
+    }
+    Vec::new()
+}
+
+/// The fields of two contents that differ, as `path: expected …, answered …` lines.
+pub fn content_differences(expected: &Content, answered: &Content) -> Vec<String> {
+    let a = serde_json::to_value(expected).unwrap_or_default();
+    let b = serde_json::to_value(answered).unwrap_or_default();
+    let mut out = Vec::new();
+    json_differences("", &a, &b, &mut out);
+    out
+}
+
+fn json_differences(
+    path: &str,
+    a: &serde_json::Value,
+    b: &serde_json::Value,
+    out: &mut Vec<String>,
+) {
+    use serde_json::Value;
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            let mut keys: Vec<&String> = x.keys().chain(y.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                let p = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                match (x.get(k), y.get(k)) {
+                    (Some(u), Some(v)) => json_differences(&p, u, v, out),
+                    (Some(u), None) => out.push(format!("{p}: expected {u}, absent")),
+                    (None, Some(v)) => out.push(format!("{p}: not expected, answered {v}")),
+                    (None, None) => {}
+                }
+            }
+        }
+        (Value::Array(x), Value::Array(y)) if x.len() == y.len() => {
+            for (i, (u, v)) in x.iter().zip(y).enumerate() {
+                json_differences(&format!("{path}[{i}]"), u, v, out);
+            }
+        }
+        _ if a != b => out.push(format!("{path}: expected {a}, answered {b}")),
+        _ => {}
+    }
+}
+
+/// The name each page must carry: the first person the certificate states, or for the
+/// 戸籍 types and the 附票 the 筆頭者 (profile, "The PDF").
+pub fn page_subject(content: &Content) -> Option<String> {
+    match content {
+        Content::ResidentRecord(r) => r.persons.first().map(|p| p.name.clone()),
+        Content::SealRegistration(s) => Some(s.name.clone()),
+        Content::Tax(t) => Some(t.name.clone()),
+        Content::FamilyRegister(k) => Some(k.hittosha.clone()),
+        Content::FamilyRegisterAnnex(a) => Some(a.hittosha.clone()),
+    }
+}
+
+/// Page count, and the certificate number, page number and subject on every page.
+fn document_findings(issuance: &Issuance) -> Vec<Finding> {
+    use base64::Engine as _;
+    let bytes =
+        match base64::engine::general_purpose::STANDARD.decode(&issuance.document.pdf_base64) {
+            Ok(b) => b,
+            Err(e) => {
+                return vec![Finding::Unreadable(format!(
+                    "pdf_base64 is not base64: {e}"
+                ))];
+            }
+        };
+    let pages = match pdf_extract::extract_text_from_mem_by_pages(&bytes) {
+        Ok(p) => p,
+        Err(e) => return vec![Finding::Unreadable(e.to_string())],
+    };
+    page_findings(issuance, &pages)
+}
+
+/// The per-page checks over the text of each page.
+pub fn page_findings(issuance: &Issuance, pages: &[String]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let total = pages.len();
+    if issuance.document.page_count as usize != total {
+        out.push(Finding::PageCount {
+            declared: issuance.document.page_count,
+            actual: total as u32,
+        });
+    }
+    let number = squeeze(&issuance.certificate_number);
+    let subject = page_subject(&issuance.content).map(|s| squeeze(&s));
+    for (i, text) in pages.iter().enumerate() {
+        let page = i + 1;
+        let text = squeeze(text);
+        if !text.contains(&number) {
+            out.push(Finding::PageWithoutNumber { page, total });
+        }
+        if !text.contains(&format!("{page}/{total}")) {
+            out.push(Finding::PageWithoutPageNumber { page, total });
+        }
+        if let Some(subject) = &subject
+            && !text.contains(subject.as_str())
+        {
+            out.push(Finding::PageWithoutSubject {
+                page,
+                total,
+                subject: subject.clone(),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests;
