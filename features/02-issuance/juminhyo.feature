@@ -61,7 +61,7 @@
     もし 1 通を請求する
     ならば 交付日は受付日の和暦で印字されている
 
-  @catches-removed-person-listed @catches-household-only-holder
+  @catches-removed-person-listed @catches-household-only-holder @catches-page-subject-missing @catches-page-from-another-document
   シナリオ: 世帯全員の写しには現在の世帯員全員が載り、消除者は載らない
     前提 カード "C001" を置く
     かつ 交付範囲 "世帯全員" を選ぶ
