@@ -41,14 +41,17 @@ impl IssuedVia {
     }
 }
 
+/// A 世帯の一部 choice of a menu: the candidate's member id and the name it shows.
+type MemberName = (String, String);
+
 /// The one function every issuance of the run passes through.
 #[derive(Debug)]
 pub struct IssuanceAudit {
     fixtures: Arc<Fixtures>,
     /// The candidate's claims: fees and offers.
     claims: Vec<Municipality>,
-    /// The last menu seen per (municipality, card serial): member id → name.
-    members: Mutex<HashMap<(String, String), Vec<(String, String)>>>,
+    /// The last menu seen per (municipality, card serial).
+    members: Mutex<HashMap<(String, String), Vec<MemberName>>>,
     received: AtomicUsize,
     failed: AtomicUsize,
 }
@@ -67,7 +70,7 @@ impl IssuanceAudit {
 
     /// A menu the candidate answered for `card_serial`.
     pub fn menu_seen(&self, card_serial: &str, menu: &Menu) {
-        let choices: Vec<(String, String)> = menu
+        let choices: Vec<MemberName> = menu
             .items
             .iter()
             .flat_map(|i| i.members.iter())
