@@ -32,6 +32,21 @@ fn facts(world: &KofuWorld, issuance: &Issuance) -> pdf::PdfFacts {
     facts
 }
 
+/// A fixture that must reach several pages does: the per-page audit then has pages to
+/// check (the page count itself is audited against the PDF for every issuance).
+#[then(expr = "文書は {int} ページ以上である")]
+fn at_least_pages(world: &mut KofuWorld, pages: u32) {
+    let (_, issuance) = last_issuance(world);
+    let f = facts(world, &issuance);
+    if f.page_count < pages {
+        fail(
+            &format!("document: this certificate must span at least {pages} pages"),
+            format!("the PDF has {} pages", f.page_count),
+            &world.evidence_dir,
+        );
+    }
+}
+
 #[then(expr = "文書は A4 縦の PDF で宣言どおりのページ数とハッシュを持つ")]
 fn document_declared(world: &mut KofuWorld) {
     let (_, issuance) = last_issuance(world);
