@@ -521,7 +521,7 @@ mod tests {
         assert!(n >= 2);
         for (i, page) in pages.iter().enumerate() {
             let t = texts(page);
-            assert!(t.contains(&"証明書番号 AOB-1"));
+            assert!(t.contains(&"証明書番号 AOB-1　氏名 青葉 花子"), "{t:?}");
             let expected = format!("{} / {n}", i + 1);
             assert!(t.contains(&expected.as_str()));
         }
