@@ -47,6 +47,29 @@ pub enum LastAnswer {
     },
 }
 
+/// The candidate's last answer as a sentence, e.g. `HTTP 201 (profile 1.0)` or
+/// `refused with HTTP 422 type-not-offered: …`.
+impl std::fmt::Display for LastAnswer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LastAnswer::Raw(raw) => write!(f, "HTTP {}", raw.status),
+            LastAnswer::Refused { status, error } => write!(
+                f,
+                "refused with HTTP {status} {}: {}",
+                error.code, error.message
+            ),
+            LastAnswer::TransportError(e) => write!(f, "no HTTP answer ({e})"),
+            LastAnswer::Ok {
+                status,
+                profile_version,
+            } => match profile_version {
+                Some(v) => write!(f, "HTTP {status} (profile {v})"),
+                None => write!(f, "HTTP {status} (no profile version header)"),
+            },
+        }
+    }
+}
+
 /// 受付: where and when the scenario takes place, and with which card.
 #[derive(Debug, Default)]
 pub struct Scene {

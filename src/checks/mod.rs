@@ -81,30 +81,6 @@ pub fn shown<T: std::fmt::Display>(value: &Option<T>) -> String {
         .map_or_else(|| "none".to_owned(), ToString::to_string)
 }
 
-/// The candidate's last answer as a sentence, e.g. `HTTP 201 (profile 1.0)` or
-/// `refused with HTTP 422 type-not-offered: …`.
-impl std::fmt::Display for crate::world::LastAnswer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        use crate::world::LastAnswer;
-        match self {
-            LastAnswer::Raw(raw) => write!(f, "HTTP {}", raw.status),
-            LastAnswer::Refused { status, error } => write!(
-                f,
-                "refused with HTTP {status} {}: {}",
-                error.code, error.message
-            ),
-            LastAnswer::TransportError(e) => write!(f, "no HTTP answer ({e})"),
-            LastAnswer::Ok {
-                status,
-                profile_version,
-            } => match profile_version {
-                Some(v) => write!(f, "HTTP {status} (profile {v})"),
-                None => write!(f, "HTTP {status} (no profile version header)"),
-            },
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

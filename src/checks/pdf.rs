@@ -1,6 +1,6 @@
 //! What a certificate PDF must be: parseable, A4 portrait, the declared page count and
-//! SHA-256, fonts embedded, and extractable text; and, through [`forensics`], nothing
-//! but the certificate anywhere in the file.
+//! SHA-256, fonts embedded, and extractable text. That nothing but the certificate is anywhere in the file is
+//! [`super::pdf_forensics`]'s part.
 
 use sha2::{Digest, Sha256};
 
@@ -116,59 +116,4 @@ pub fn is_a4_portrait(size: (f32, f32)) -> bool {
 /// Text with whitespace removed, so values split across runs still match.
 pub fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
-}
-
-/// What the forensic scan checks a certificate against: the text values `stated` (the
-/// 記載事項 the certificate must state, from the fixtures, plus the mayor's name) may
-/// appear; no fixture person's 個人番号 or 住民票コード, and no other fixture person's
-/// name, may appear anywhere in the file.
-pub fn forensic_watch(
-    fixtures: &kofu_fixtures::Fixtures,
-    stated: &kofu_profile::content::Content,
-    also_stated: &[String],
-) -> super::pdf_forensics::Watch {
-    use super::expected::{Printed, printed_names, printed_values};
-    let mut values: Vec<String> = printed_names(stated);
-    values.extend(printed_values(stated).into_iter().filter_map(|v| match v {
-        Printed::Text(_, t) => Some(t),
-        _ => None,
-    }));
-    values.extend(also_stated.iter().cloned());
-    super::pdf_forensics::Watch {
-        stated: values,
-        persons: fixtures
-            .register
-            .persons
-            .iter()
-            .map(|p| super::pdf_forensics::Watched {
-                id: p.id.clone(),
-                name: p.name.clone(),
-                individual_number: p.individual_number.clone(),
-                resident_code: p.resident_code.clone(),
-            })
-            .collect(),
-    }
-}
-
-/// The forensic verdict on a certificate PDF: `None` when the file holds nothing but the
-/// certificate, else a message listing every finding (numbers masked).
-pub fn forensics(bytes: &[u8], watch: &super::pdf_forensics::Watch) -> Option<String> {
-    /// More findings than this are counted, not listed.
-    const LISTED: usize = 20;
-    let findings = match super::pdf_forensics::scan(bytes, watch) {
-        Ok(f) => f,
-        Err(e) => return Some(e.to_string()),
-    };
-    if findings.is_empty() {
-        return None;
-    }
-    let mut out = format!("{} finding(s):", findings.len());
-    for f in findings.iter().take(LISTED) {
-        out.push_str("\n- ");
-        out.push_str(&f.to_string());
-    }
-    if findings.len() > LISTED {
-        out.push_str(&format!("\n- … and {} more", findings.len() - LISTED));
-    }
-    Some(out)
 }

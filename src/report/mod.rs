@@ -9,12 +9,14 @@
 pub mod collector;
 pub mod cucumber_json;
 pub mod junit;
+pub mod result;
 pub mod summary;
 pub mod text;
 
 use std::path::{Path, PathBuf};
 
-pub use collector::{Collector, ScenarioResult, StepResult, StepStatus, Verdict};
+pub use collector::Collector;
+pub use result::{ScenarioResult, StepResult, StepStatus, Verdict};
 pub use summary::{RunStatus, Summary};
 
 /// A fresh run id: UTC timestamp plus a short random suffix, sortable.

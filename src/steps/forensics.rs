@@ -8,7 +8,7 @@ use kofu_profile::Scope;
 use kofu_profile::content::Content;
 use kofu_profile::issuance::Issuance;
 
-use crate::checks::{self, fail, pdf};
+use crate::checks::{self, fail, pdf_forensics};
 use crate::world::KofuWorld;
 
 /// The 記載事項 the certificate must state, from the fixtures: the scenario's card,
@@ -64,8 +64,8 @@ pub(super) fn require_clean(world: &KofuWorld, issuance: &Issuance, bytes: &[u8]
         .filter(|m| m.code == issuance.municipality)
         .map(|m| m.mayor_name.clone())
         .collect();
-    let watch = pdf::forensic_watch(&ctx.fixtures, &stated(world, issuance), &mayor);
-    if let Some(findings) = pdf::forensics(bytes, &watch) {
+    let watch = pdf_forensics::watch(&ctx.fixtures, &stated(world, issuance), &mayor);
+    if let Some(findings) = pdf_forensics::verdict(bytes, &watch) {
         fail(
             &format!(
                 "document: the PDF of {} (certificate number {}) must hold nothing but the \

@@ -10,14 +10,18 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use cucumber::World as _;
-use cucumber::tag::Ext as _;
 use futures::FutureExt as _;
 
 use crate::candidate::{Candidate, CandidateError, CandidateSpec};
 use crate::report::collector::{Collected, Results};
-use crate::report::{self, Collector, RunStatus, ScenarioResult, Summary, Verdict};
+use crate::report::{self, Collector, RunStatus, Summary, Verdict};
 use crate::rig::{Rig, RigError};
 use crate::world::KofuWorld;
+
+mod selection;
+
+use selection::no_match_reason;
+pub use selection::parse_tags;
 
 /// The overall deadline of a run unless told otherwise (`kofu run --deadline SECONDS`):
 /// ten minutes, several times what the whole suite takes against the reference server.
@@ -161,26 +165,6 @@ fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + '_ {
     }
 }
 
-/// Parse a tag expression; a word without `@` gets a hint.
-pub fn parse_tags(expr: &str) -> Result<cucumber::gherkin::tagexpr::TagOperation, RunError> {
-    let missing_at: Vec<&str> = expr
-        .split(|c: char| c.is_whitespace() || c == '(' || c == ')')
-        .filter(|w| !w.is_empty() && !w.starts_with('@'))
-        .filter(|w| !matches!(*w, "and" | "or" | "not"))
-        .collect();
-    let hint = (!missing_at.is_empty()).then(|| {
-        let fixed: Vec<String> = missing_at.iter().map(|w| format!("@{w}")).collect();
-        format!("tags start with @: did you mean {}?", fixed.join(", "))
-    });
-    match expr.parse::<cucumber::gherkin::tagexpr::TagOperation>() {
-        Ok(op) if hint.is_none() => Ok(op),
-        _ => Err(RunError::Tags {
-            expr: expr.to_owned(),
-            hint,
-        }),
-    }
-}
-
 /// Run the suite. `Err` only when the report itself cannot be written; every other
 /// failure ends in a report (exit 2 for a run that stopped before any scenario).
 pub async fn run(options: RunOptions) -> Result<RunOutcome, RunError> {
@@ -309,49 +293,6 @@ async fn run_in(
     ))
 }
 
-/// Why a selection matched nothing: the tags of the expression that no scenario
-/// carries, and a phase folder that has no scenario yet.
-fn no_match_reason(options: &RunOptions, tags_seen: &std::collections::BTreeSet<String>) -> String {
-    let Some(expr) = &options.tags else {
-        return format!(
-            "no scenario under {} matches: no scenario ran",
-            options.features.display()
-        );
-    };
-    let mut unknown = Vec::new();
-    for word in expr.split(|c: char| c.is_whitespace() || c == '(' || c == ')') {
-        let Some(tag) = word.strip_prefix('@') else {
-            continue;
-        };
-        if tags_seen.contains(tag) {
-            continue;
-        }
-        let mut note = format!("@{tag} is on no scenario");
-        if let Some(phase) = tag.strip_prefix("phase-") {
-            let folder = std::fs::read_dir(&options.features)
-                .ok()
-                .and_then(|entries| {
-                    entries
-                        .flatten()
-                        .map(|e| e.file_name().to_string_lossy().into_owned())
-                        .find(|name| name.split_once('-').is_some_and(|(_, rest)| rest == phase))
-                });
-            if let Some(folder) = folder {
-                note.push_str(&format!(" (features/{folder} has no scenario yet)"));
-            }
-        }
-        unknown.push(note);
-    }
-    if unknown.is_empty() {
-        format!("the tag selection `{expr}` matches no scenario: no scenario ran")
-    } else {
-        format!(
-            "the tag selection `{expr}` matches no scenario: {}",
-            unknown.join("; ")
-        )
-    }
-}
-
 /// Ask the candidate who it is before anything else: an unreachable candidate, or one
 /// kofu cannot talk TLS to, is a setup error, never a pass. Any HTTP answer counts as
 /// reachable; a profile identity names the candidate's snapshots.
@@ -413,59 +354,13 @@ async fn run_features(
         options.progress,
     );
 
-    let claims = ctx.candidate.municipalities.clone();
-    let additions = ctx.additions.clone();
-    let filter_results = results.clone();
-    let filter = move |feature: &cucumber::gherkin::Feature,
-                       rule: Option<&cucumber::gherkin::Rule>,
-                       scenario: &cucumber::gherkin::Scenario| {
-        let all_tags: Vec<String> = feature
-            .tags
-            .iter()
-            .chain(rule.iter().flat_map(|r| r.tags.iter()))
-            .chain(scenario.tags.iter())
-            .cloned()
-            .collect();
-        let Ok(mut r) = filter_results.lock() else {
-            return false;
-        };
-        r.tags_seen.extend(all_tags.iter().cloned());
-        if let Some(expr) = &tags
-            && !expr.eval(all_tags.iter())
-        {
-            return false;
-        }
-        if additions.select(&all_tags) == crate::additions::Selection::Excluded {
-            return false;
-        }
-        let applicability = crate::applicability::not_applicable(&all_tags, &claims)
-            .map(|reason| reason.or_else(|| additions.not_applicable(&all_tags, &claims)));
-        let (verdict, message) = match applicability {
-            Ok(None) => {
-                let result = ScenarioResult::new(
-                    feature,
-                    rule,
-                    scenario,
-                    &features_root,
-                    Verdict::Passed,
-                    None,
-                );
-                r.push_selected(feature.path.clone(), result);
-                return true;
-            }
-            Ok(Some(reason)) => (Verdict::Skipped, format!("not applicable: {reason}")),
-            Err(broken) => (Verdict::Error, format!("feature error: {broken}")),
-        };
-        r.push_final(ScenarioResult::new(
-            feature,
-            rule,
-            scenario,
-            &features_root,
-            verdict,
-            Some(message),
-        ));
-        false
-    };
+    let filter = selection::scenario_filter(
+        tags,
+        ctx.candidate.municipalities.clone(),
+        ctx.additions.clone(),
+        results.clone(),
+        features_root,
+    );
 
     let hook_ctx = ctx.clone();
     KofuWorld::cucumber()
