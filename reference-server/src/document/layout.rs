@@ -5,6 +5,9 @@
 //! baselines. The result is a list of pages, each a list of [`Item`]s ready to
 //! be painted; nothing is printed that does not come from the
 //! [`PrintDocument`] except the page numbers and the `証明書番号` label.
+//!
+//! Longer than 400 lines because the block builders, the footer and the paginator share
+//! one page model (frame, items, block heights); its tests sit beside it.
 
 use super::font::Face;
 use super::wrap::wrap;

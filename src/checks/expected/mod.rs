@@ -2,10 +2,9 @@
 //! (never from any candidate's code), following `profile/README.md` (記載事項 content
 //! kinds).
 //!
-//! Where the profile is silent, the choice made here is written next to the code:
-//! - 附票 (`fuhyo`) of a person without an address history: the current household
-//!   address since 住民となった日 (or the birth date), none for a person without a
-//!   household.
+//! Where the register records less (no 住民となった日, no address history), the profile
+//! decides the content ("記載事項 content kinds": "Where the register records less"); the
+//! code here follows those rules, not the reference server.
 
 use chrono::NaiveDate;
 use kofu_fixtures::register::{FamilyRegisterRecord, Person, ResidentStatus};
@@ -318,9 +317,9 @@ fn annex(
     })
 }
 
-/// The 附票 history of a person, oldest first. The profile is silent on a person
-/// without a recorded history: kofu expects the current household address since
-/// 住民となった日, and nothing for a person without a household.
+/// The 附票 history of a person, oldest first; for a person without a recorded history,
+/// the current household address since 住民となった日, and nothing for a person without
+/// a household (profile, "Where the register records less").
 fn annex_addresses(fixtures: &Fixtures, p: &Person) -> Vec<AnnexAddress> {
     if !p.addresses.is_empty() {
         return p
