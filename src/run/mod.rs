@@ -280,6 +280,11 @@ async fn run_in(
     } else {
         (RunStatus::Completed, None)
     };
+    tracing::info!(
+        audited = ctx.audit().count(),
+        failed = ctx.audit().failures(),
+        "issuance audit: every issuance of the run checked against its card holder"
+    );
     if let Ok(rig) = Arc::try_unwrap(ctx) {
         rig.stop().await;
     }
