@@ -6,7 +6,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum_server::Handle;
-use axum_server::tls_rustls::RustlsConfig;
+use axum_server::accept::Accept;
+use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
 use rustls::RootCertStore;
 use rustls::server::WebPkiClientVerifier;
 use rustls_pki_types::pem::PemObject;
@@ -42,7 +43,11 @@ fn certificates(
 }
 
 /// The rustls configuration for the settings.
-fn tls_config(tls: &TlsSettings, mtls: bool) -> Result<rustls::ServerConfig, ServerError> {
+fn tls_config(
+    tls: &TlsSettings,
+    mtls: bool,
+    optional: bool,
+) -> Result<rustls::ServerConfig, ServerError> {
     let provider = provider();
     let chain = certificates(&tls.cert_pem, "server certificate")?;
     let key = PrivateKeyDer::from_pem_slice(&tls.key_pem)
@@ -56,7 +61,13 @@ fn tls_config(tls: &TlsSettings, mtls: bool) -> Result<rustls::ServerConfig, Ser
             for cert in certificates(ca, "client CA")? {
                 roots.add(cert).map_err(ServerError::Tls)?;
             }
-            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider)
+            let verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider);
+            let verifier = if optional {
+                verifier.allow_unauthenticated()
+            } else {
+                verifier
+            };
+            let verifier = verifier
                 .build()
                 .map_err(|e| ServerError::ClientVerifier(e.to_string()))?;
             builder.with_client_cert_verifier(verifier)
@@ -74,18 +85,25 @@ fn tls_config(tls: &TlsSettings, mtls: bool) -> Result<rustls::ServerConfig, Ser
 struct Prepared {
     state: AppState,
     tls: Option<Arc<rustls::ServerConfig>>,
+    /// Defect `mtls-optional-dropped` is on.
+    drop_anonymous: bool,
 }
 
 impl Prepared {
     fn new(config: &Config) -> Result<Self, ServerError> {
         let state = AppState::from_config(config)?;
         let mtls = !state.defects().on(Defect::MtlsNotEnforced);
+        let drop_anonymous = state.defects().on(Defect::MtlsOptionalDropped);
         let tls = config
             .tls
             .as_ref()
-            .map(|t| tls_config(t, mtls).map(Arc::new))
+            .map(|t| tls_config(t, mtls, drop_anonymous).map(Arc::new))
             .transpose()?;
-        Ok(Self { state, tls })
+        Ok(Self {
+            state,
+            tls,
+            drop_anonymous,
+        })
     }
 
     async fn run(
@@ -102,6 +120,14 @@ impl Prepared {
         });
         let service = crate::app(self.state).into_make_service();
         let result = match self.tls {
+            Some(tls) if self.drop_anonymous => {
+                let acceptor = DropAnonymous(RustlsAcceptor::new(RustlsConfig::from_config(tls)));
+                axum_server::from_tcp(listener)?
+                    .acceptor(acceptor)
+                    .handle(handle)
+                    .serve(service)
+                    .await
+            }
             Some(tls) => {
                 axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(tls))?
                     .handle(handle)
@@ -190,4 +216,36 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
         stop: Some(stop),
         task: Some(task),
     })
+}
+
+/// Defect `mtls-optional-dropped`: the TLS acceptor takes connections without a client
+/// certificate and then drops them, so the client sees a closed connection, not an alert.
+#[derive(Clone)]
+struct DropAnonymous(RustlsAcceptor);
+
+impl<I, S> Accept<I, S> for DropAnonymous
+where
+    RustlsAcceptor: Accept<I, S, Stream = tokio_rustls::server::TlsStream<I>>,
+    <RustlsAcceptor as Accept<I, S>>::Future: Send + 'static,
+    <RustlsAcceptor as Accept<I, S>>::Service: Send + 'static,
+    I: Send + 'static,
+{
+    type Stream = tokio_rustls::server::TlsStream<I>;
+    type Service = <RustlsAcceptor as Accept<I, S>>::Service;
+    type Future =
+        futures::future::BoxFuture<'static, std::io::Result<(Self::Stream, Self::Service)>>;
+
+    fn accept(&self, stream: I, service: S) -> Self::Future {
+        let accepted = self.0.accept(stream, service);
+        Box::pin(async move {
+            let (tls, service) = accepted.await?;
+            if tls.get_ref().1.peer_certificates().is_none() {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    "no client certificate",
+                ));
+            }
+            Ok((tls, service))
+        })
+    }
 }

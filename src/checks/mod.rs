@@ -11,6 +11,7 @@ pub mod pdf;
 pub mod pdf_forensics;
 pub mod settlement;
 pub mod snapshot;
+pub mod tls;
 
 use std::fmt::Debug;
 use std::path::Path;

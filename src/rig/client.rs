@@ -117,4 +117,11 @@ impl AuditedClient {
     ) -> Result<RawResponse, ClientError> {
         self.inner.raw(operation, method, path, headers, body).await
     }
+
+    /// A TLS handshake with this client's settings (see [`CandidateClient::handshake_probe`]).
+    pub async fn handshake_probe(
+        &self,
+    ) -> Result<kofu_mock_center::client::HandshakeProbe, ClientError> {
+        self.inner.handshake_probe().await
+    }
 }

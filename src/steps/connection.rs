@@ -30,15 +30,24 @@ async fn ask_identity(world: &mut KofuWorld) {
 #[when(expr = "クライアント証明書なしで識別情報を要求する")]
 async fn ask_identity_anonymous(world: &mut KofuWorld) {
     let config = world.rig().candidate.anonymous_client();
-    let reply = world.candidate_with(config).identity().await;
-    world.answers.identity = keep(world, reply);
+    probe_handshake(world, config).await;
 }
 
 #[when(expr = "関係のない認証局のクライアント証明書で識別情報を要求する")]
 async fn ask_identity_stranger(world: &mut KofuWorld) {
     let config = world.rig().candidate.stranger_client();
-    let reply = world.candidate_with(config).identity().await;
-    world.answers.identity = keep(world, reply);
+    probe_handshake(world, config).await;
+}
+
+async fn probe_handshake(world: &mut KofuWorld, config: kofu_mock_center::client::ClientConfig) {
+    match world.candidate_with(config).handshake_probe().await {
+        Ok(probe) => world.answers.handshake = Some(probe),
+        Err(e) => fail(
+            "mutual TLS: the handshake probe could not be set up",
+            error_chain(&e),
+            &world.evidence_dir,
+        ),
+    }
 }
 
 #[then(expr = "識別情報のプロファイル版は {string} である")]
@@ -65,7 +74,7 @@ fn response_version_header(world: &mut KofuWorld, version: String) {
             .map(|(_, v)| v.clone()),
         other => fail(
             "response header: no successful response to inspect",
-            format!("last answer: {other:?}"),
+            format!("last answer: {}", crate::checks::shown(other)),
             &world.evidence_dir,
         ),
     };
@@ -108,7 +117,7 @@ fn identity(world: &KofuWorld) -> kofu_profile::identity::Identity {
         (Some(i), _) => i.clone(),
         (None, last) => fail(
             "identity: the candidate did not return its identity",
-            format!("last answer: {last:?}"),
+            format!("last answer: {}", crate::checks::shown(last)),
             &world.evidence_dir,
         ),
     }
@@ -181,6 +190,15 @@ fn error_code_returned(world: &mut KofuWorld, status: u16, code: String) {
     let actual = match &world.answers.last {
         Some(LastAnswer::Refused { status, error }) => (*status, error.code.code().to_owned()),
         Some(LastAnswer::Raw(raw)) => {
+            let problems = kofu_mock_center::client::answer_problems(raw);
+            if !problems.is_empty() {
+                fail(
+                    "error model: every error answer has the status of its code, the version \
+                     header and the body { code, message }",
+                    problems.join("\n"),
+                    &world.evidence_dir,
+                );
+            }
             let code = serde_json::from_slice::<kofu_profile::ErrorBody>(&raw.body)
                 .map(|b| b.code.code().to_owned())
                 .unwrap_or_else(|_| {
@@ -193,6 +211,10 @@ fn error_code_returned(world: &mut KofuWorld, status: u16, code: String) {
         }
         Some(LastAnswer::Ok { status, .. }) => (*status, "<success>".to_owned()),
         Some(LastAnswer::TransportError(e)) => (0, format!("<transport error: {e}>")),
+        Some(LastAnswer::BrokeProfile { status, detail }) => (
+            *status,
+            format!("<an answer that breaks the profile: {detail}>"),
+        ),
         None => (0, "<no call was made>".to_owned()),
     };
     expect_eq(
@@ -205,14 +227,18 @@ fn error_code_returned(world: &mut KofuWorld, status: u16, code: String) {
 
 #[then(expr = "接続は拒否される")]
 fn connection_refused(world: &mut KofuWorld) {
-    match &world.answers.last {
-        Some(LastAnswer::TransportError(_)) => {}
-        Some(LastAnswer::Refused {
-            status: 401 | 403, ..
-        }) => {}
+    use kofu_mock_center::client::HandshakeProbe;
+    match &world.answers.handshake {
+        Some(HandshakeProbe::Refused { alert })
+            if crate::checks::tls::REFUSAL_ALERTS.contains(&alert.as_str()) => {}
         other => fail(
-            "mutual TLS: a client without the center's certificate must be refused",
-            format!("expected a refused TLS handshake (or 401/403), got: {other:?}"),
+            "mutual TLS: a connection without the center's client certificate fails in the TLS \
+             handshake, refused by the server with a TLS alert",
+            format!(
+                "expected one of the alerts {}; {}",
+                crate::checks::tls::REFUSAL_ALERTS.join(", "),
+                crate::checks::shown(other)
+            ),
             &world.evidence_dir,
         ),
     }

@@ -8,6 +8,8 @@
 //! - [`config`]: [`ClientConfig`] and the TLS settings built from it.
 //! - [`error`]: [`ClientError`] and how transport failures are classified.
 //! - [`evidence`]: the [`Exchange`] records and the sinks that keep them.
+//! - `handshake`: [`HandshakeProbe`], whether the server refuses a client certificate
+//!   in the TLS handshake.
 //! - `profile`: one method per operation of the profile, and the retry after
 //!   `unavailable`; `transport`: one HTTP exchange under the timeout and the size cap,
 //!   recorded as evidence; `reply`: what a response is read as ([`Reply`],
@@ -16,6 +18,7 @@
 pub mod config;
 pub mod error;
 pub mod evidence;
+mod handshake;
 mod profile;
 mod reply;
 mod transport;
@@ -27,7 +30,8 @@ use kofu_profile::VERSION_HEADER;
 pub use config::{ClientConfig, MAX_UNAVAILABLE_RETRIES};
 pub use error::{ClientError, error_chain};
 pub use evidence::{DirEvidence, EvidenceSink, Exchange, MemoryEvidence, NoEvidence, RecordedBody};
-pub use reply::{RawResponse, Reply, SNIPPET_BYTES};
+pub use handshake::HandshakeProbe;
+pub use reply::{RawResponse, Reply, SNIPPET_BYTES, answer_problems};
 
 /// The center speaking the profile to one candidate.
 pub struct CandidateClient {
