@@ -38,6 +38,14 @@ pub enum LastAnswer {
     },
     /// The call failed below HTTP (TLS refused, connection reset, timeout).
     TransportError(String),
+    /// An HTTP answer that breaks the profile's rules for every answer or is not the
+    /// operation's type (the detail says which rule).
+    BrokeProfile {
+        /// HTTP status.
+        status: u16,
+        /// What is wrong, in the profile's words.
+        detail: String,
+    },
     /// A successful profile answer (status only; the value is kept in its own field).
     Ok {
         /// HTTP status.
@@ -59,6 +67,9 @@ impl std::fmt::Display for LastAnswer {
                 error.code, error.message
             ),
             LastAnswer::TransportError(e) => write!(f, "no HTTP answer ({e})"),
+            LastAnswer::BrokeProfile { status, detail } => {
+                write!(f, "HTTP {status} that breaks the profile: {detail}")
+            }
             LastAnswer::Ok {
                 status,
                 profile_version,
@@ -109,6 +120,8 @@ pub struct Answers {
     pub registrations: Vec<Registration>,
     /// Raw answers kept for a byte-for-byte comparison, with what was asked.
     pub kept_answers: Vec<(String, RawResponse)>,
+    /// The last TLS handshake probe.
+    pub handshake: Option<kofu_mock_center::client::HandshakeProbe>,
 }
 
 /// キオスク端末: the resident's session at the terminal, as a state machine.

@@ -53,12 +53,36 @@ defects! {
     /// TLS without client-certificate requirement.
     MtlsNotEnforced = "mtls-not-enforced":
         "TLS is configured without requiring a client certificate: mutual TLS is not enforced",
+    /// Client certificates optional; anonymous connections dropped after the handshake.
+    MtlsOptionalDropped = "mtls-optional-dropped":
+        "client certificates are optional in TLS and a connection without one is dropped after the handshake, without a TLS alert",
     /// Wrong or missing request version headers are served.
     ProfileVersionIgnored = "profile-version-ignored":
         "the request's profile version header is never checked",
     /// Responses lack the version header.
     MissingVersionHeader = "missing-version-header":
         "responses do not carry the Kofu-Profile-Version header",
+    /// Error answers lack the version header.
+    ErrorWithoutVersionHeader = "error-without-version-header":
+        "error answers are built by the framework's rejection path, which skips the middleware that stamps Kofu-Profile-Version",
+    /// The body limit answers 413 as plain text.
+    PayloadTooLargeAsText = "payload-too-large-as-text":
+        "the body-limit layer answers 413 with its default text/plain body instead of the profile's error JSON",
+    /// Personal refusals are answered 403.
+    NotIssuableAs403 = "not-issuable-as-403":
+        "not-issuable is answered HTTP 403 Forbidden, the status the framework uses for refusals, instead of 422",
+    /// An unknown card gets a code of the vendor's own.
+    UnknownCardOwnCode = "unknown-card-own-code":
+        "an unknown card serial is answered with an error code of the vendor's own (`unknown-card`), outside the profile's closed list",
+    /// The age refusal says why.
+    AgeRefusalExplained = "age-refusal-explained":
+        "the not-issuable message of an age refusal says why (15歳未満), instead of the fixed message",
+    /// Omitted optional fields are sent as null.
+    NullForOmittedField = "null-for-omitted-field":
+        "the JSON serializer writes null for absent optional fields (household_head, relationship, ...) instead of omitting them",
+    /// Content persons carry the resident code.
+    ContentCarriesResidentCode = "content-carries-resident-code":
+        "the content's persons are the database entity: each carries its 住民票コード as an extra field",
     /// A repeated request id creates a new issuance.
     NotIdempotent = "not-idempotent":
         "a resent request id creates a second issuance with a new id and number",

@@ -199,7 +199,7 @@ async fn hidden_are_refused(world: &mut KofuWorld) {
                     error.code.code() != "not-issuable" || error.message == NOT_ISSUABLE_MESSAGE;
                 (*status, error.code.code().to_owned(), fixed)
             }
-            other => (0, format!("{other:?}"), true),
+            other => (0, crate::checks::shown(other), true),
         };
         let wanted = (422, expected.to_owned(), true);
         if actual != wanted {

@@ -63,6 +63,12 @@ pub fn keep<T>(
             world.answers.last = Some(LastAnswer::Refused { status, error });
             None
         }
+        Err(kofu_mock_center::client::ClientError::MalformedResponse {
+            status, detail, ..
+        }) => {
+            world.answers.last = Some(LastAnswer::BrokeProfile { status, detail });
+            None
+        }
         Err(e) => {
             world.answers.last = Some(LastAnswer::TransportError(error_chain(&e)));
             None

@@ -19,7 +19,7 @@ fn refused_generic(world: &mut KofuWorld) {
         }
         other => fail(
             "refusal: the request must be refused with not-issuable",
-            format!("last answer: {other:?}"),
+            format!("last answer: {}", crate::checks::shown(other)),
             &world.evidence_dir,
         ),
     };

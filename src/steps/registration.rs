@@ -72,7 +72,7 @@ fn filed_as(world: &mut KofuWorld, status: String) {
         Some(LastAnswer::Ok { status, .. }) => *status,
         other => fail(
             "利用登録申請: the filing must be answered with a registration",
-            format!("last answer: {other:?}"),
+            format!("last answer: {}", crate::checks::shown(other)),
             &world.evidence_dir,
         ),
     };

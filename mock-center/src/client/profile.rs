@@ -120,7 +120,7 @@ impl CandidateClient {
             .await
     }
 
-    async fn call<Req: Serialize, T: DeserializeOwned>(
+    async fn call<Req: Serialize, T: DeserializeOwned + Serialize>(
         &self,
         operation: &str,
         method: Method,

@@ -126,10 +126,20 @@ impl IntoResponse for AppError {
         }
         let status =
             StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let reason = match &self {
+            Self::NotIssuable { reason, .. } => Some(*reason),
+            _ => None,
+        };
         let body = ErrorBody {
             code,
             message: self.message(),
         };
-        (status, Json(body)).into_response()
+        let mut response = (status, Json(body)).into_response();
+        if let Some(reason) = reason {
+            response
+                .extensions_mut()
+                .insert(super::answer_defects::RefusalReason(reason));
+        }
+        response
     }
 }

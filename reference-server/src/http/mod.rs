@@ -2,6 +2,7 @@
 //! limit, and the mapping of every failure to the profile's error body
 //! ([`AppError`], which also takes in every [`operations::OperationError`]).
 
+mod answer_defects;
 pub mod body;
 mod error;
 mod extract;
@@ -130,6 +131,10 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(
             state.clone(),
             version::require_version,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            answer_defects::reframe,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -38,7 +38,10 @@ pub async fn require_version(State(state): State<AppState>, req: Request, next: 
 /// Middleware: stamp the profile version on every response.
 pub async fn stamp_version(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
-    if !state.defects().on(Defect::MissingVersionHeader) {
+    let skipped = state.defects().on(Defect::MissingVersionHeader)
+        || (state.defects().on(Defect::ErrorWithoutVersionHeader)
+            && !response.status().is_success());
+    if !skipped {
         response
             .headers_mut()
             .insert(VERSION_HEADER, HeaderValue::from_static(PROFILE_VERSION));

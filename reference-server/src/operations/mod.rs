@@ -49,8 +49,13 @@ fn denial_error(denial: Denial, defects: &Defects) -> OperationError {
         Denial::RegistrationRequired => OperationError::RegistrationRequired,
         Denial::NotIssuable(refusal) => OperationError::NotIssuable {
             reason: refusal.reason(),
-            disclosed: (refusal == Refusal::DvProtected && defects.on(Defect::DvReasonLeaked))
-                .then_some("DV等支援措置の対象者のため交付できません"),
+            disclosed: if refusal == Refusal::DvProtected && defects.on(Defect::DvReasonLeaked) {
+                Some("DV等支援措置の対象者のため交付できません")
+            } else if refusal == Refusal::UnderAge && defects.on(Defect::AgeRefusalExplained) {
+                Some("15歳未満の方には交付できません")
+            } else {
+                None
+            },
         },
     }
 }
