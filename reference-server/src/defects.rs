@@ -86,6 +86,15 @@ defects! {
     /// A repeated request id creates a new issuance.
     NotIdempotent = "not-idempotent":
         "a resent request id creates a second issuance with a new id and number",
+    /// 証明書番号 sequences per certificate type.
+    CertificateNumberPerType = "certificate-number-per-type":
+        "each certificate type has its own 証明書番号 sequence, so a 住民票 and an 印鑑登録証明書 of the same day share a number",
+    /// The 証明書番号 embeds the holder's 住民票コード.
+    CertificateNumberFromResidentCode = "certificate-number-from-resident-code":
+        "the 証明書番号 is built from the holder's 住民票コード, so the printed number reveals it",
+    /// Issuance ids with characters outside the profile's set.
+    IssuanceIdUnsafeCharacters = "issuance-id-unsafe-characters":
+        "issuance ids are namespaced with colons (`I:990001:…`), outside the characters the profile allows in paths",
     /// Names are normalised to JIS X 0208 look-alikes.
     KanjiSubstituted = "kanji-substituted":
         "names are normalised to JIS X 0208 look-alikes (𠮷→吉, 髙→高, 﨑→崎, 德→徳)",

@@ -20,7 +20,7 @@ use kofu_profile::Scope;
 use kofu_profile::issuance::{Issuance, IssuanceRequest};
 use kofu_profile::menu::Menu;
 
-use crate::checks::audit::{Asked, AuditFailure, audit};
+use crate::checks::audit::{Asked, AuditFailure, Finding, audit};
 use crate::terminal::center_link::LinkObserver;
 
 /// How an issuance reached the harness.
@@ -52,6 +52,9 @@ pub struct IssuanceAudit {
     claims: Vec<Municipality>,
     /// The last menu seen per (municipality, card serial).
     members: Mutex<HashMap<(String, String), Vec<MemberName>>>,
+    /// (municipality, `certificate_number` or `issuance_id`) → the request it was first
+    /// given to: both are unique within the municipality across the run.
+    given: Mutex<HashMap<(String, &'static str, String), String>>,
     received: AtomicUsize,
     failed: AtomicUsize,
 }
@@ -63,6 +66,7 @@ impl IssuanceAudit {
             fixtures,
             claims,
             members: Mutex::new(HashMap::new()),
+            given: Mutex::new(HashMap::new()),
             received: AtomicUsize::new(0),
             failed: AtomicUsize::new(0),
         }
@@ -122,7 +126,7 @@ impl IssuanceAudit {
             return Ok(());
         };
         let chosen = self.chosen_persons(municipality, request);
-        audit(
+        let audited = audit(
             &self.fixtures,
             Asked {
                 municipality: claim,
@@ -130,7 +134,62 @@ impl IssuanceAudit {
                 chosen_persons: chosen.as_deref(),
             },
             issuance,
-        )
+        );
+        let reused = self.reused(municipality, request, issuance);
+        match (audited, reused.is_empty()) {
+            (Ok(()), true) => Ok(()),
+            (Err(mut failure), _) => {
+                failure.findings.extend(reused);
+                Err(failure)
+            }
+            (Ok(()), false) => Err(AuditFailure {
+                request_id: request.reception.request_id.to_string(),
+                issuance_id: issuance.issuance_id.clone(),
+                card: self
+                    .fixtures
+                    .card_by_serial(&request.card_serial)
+                    .map_or_else(|| request.card_serial.clone(), |c| c.id.clone()),
+                holder: self
+                    .fixtures
+                    .card_by_serial(&request.card_serial)
+                    .and_then(|c| self.fixtures.register.person(&c.person))
+                    .map_or_else(|| "unknown".to_owned(), |p| format!("{} {}", p.id, p.name)),
+                findings: reused,
+            }),
+        }
+    }
+
+    /// The identifiers of `issuance` that an earlier request of the run was given
+    /// (a resend of the same request id gets the same ones, rightly).
+    fn reused(
+        &self,
+        municipality: &str,
+        request: &IssuanceRequest,
+        issuance: &Issuance,
+    ) -> Vec<Finding> {
+        let Ok(mut given) = self.given.lock() else {
+            return Vec::new();
+        };
+        let request_id = request.reception.request_id.to_string();
+        let mut out = Vec::new();
+        for (field, value) in [
+            ("certificate_number", &issuance.certificate_number),
+            ("issuance_id", &issuance.issuance_id),
+        ] {
+            let key = (municipality.to_owned(), field, value.clone());
+            match given.get(&key) {
+                Some(earlier) if *earlier != request_id => out.push(Finding::Reused {
+                    field,
+                    value: value.clone(),
+                    earlier_request: earlier.clone(),
+                }),
+                Some(_) => {}
+                None => {
+                    given.insert(key, request_id.clone());
+                }
+            }
+        }
+        out
     }
 
     /// The persons a 世帯の一部 request's member ids stand for, by the names of the

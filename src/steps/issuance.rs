@@ -155,6 +155,17 @@ pub fn last_issuance(world: &KofuWorld) -> (IssuanceRequest, Issuance) {
 
 #[then(expr = "証明書が交付される")]
 fn issued(world: &mut KofuWorld) {
+    // The last answer itself must be the issuance: an earlier one does not count.
+    if !matches!(
+        world.answers.last,
+        Some(crate::world::LastAnswer::Ok { .. })
+    ) {
+        fail(
+            "issuance: the last request must be issued",
+            format!("last answer: {}", crate::checks::shown(&world.answers.last)),
+            &world.evidence_dir,
+        );
+    }
     let _ = last_issuance(world);
 }
 

@@ -132,15 +132,27 @@ pub async fn issue(
         .map_err(|e| OperationError::Internal(format!("cannot build the content: {e}")))?;
 
     let issue_date = rules::issue_date(&reception_time, defects);
+    let sequence_key = if defects.on(Defect::CertificateNumberPerType) {
+        format!("{}/{}", municipality.code, req.certificate)
+    } else {
+        municipality.code.clone()
+    };
     let sequence = state
         .store()
-        .next_sequence(&municipality.code, issue_date)
+        .next_sequence(&sequence_key, issue_date)
         .await?;
-    let certificate_number = format!(
-        "{}-{}-{sequence:06}",
-        municipality.code,
-        issue_date.format("%Y%m%d")
-    );
+    let certificate_number = if defects.on(Defect::CertificateNumberFromResidentCode) {
+        format!(
+            "{}-{}-{sequence:04}",
+            municipality.code, holder.resident_code
+        )
+    } else {
+        format!(
+            "{}-{}-{sequence:06}",
+            municipality.code,
+            issue_date.format("%Y%m%d")
+        )
+    };
     let print_doc = print::document(
         &print::Issue {
             certificate: req.certificate,
@@ -169,7 +181,11 @@ pub async fn issue(
     .map_err(|e| OperationError::Internal(format!("cannot render the certificate: {e}")))?;
 
     let issuance = Issuance {
-        issuance_id: uuid::Uuid::new_v4().to_string(),
+        issuance_id: if defects.on(Defect::IssuanceIdUnsafeCharacters) {
+            format!("I:{}:{}", municipality.code, uuid::Uuid::new_v4())
+        } else {
+            uuid::Uuid::new_v4().to_string()
+        },
         request_id: req.reception.request_id,
         municipality: municipality.code.clone(),
         certificate: req.certificate,
@@ -200,7 +216,12 @@ pub async fn issue(
         operator_code: req.reception.operator_code.clone(),
         store_id: req.reception.store_id.clone(),
         terminal_id: req.reception.terminal_id.clone(),
-        certificate_number,
+        // With per-type sequences the database keys the number by type as well.
+        certificate_number: if defects.on(Defect::CertificateNumberPerType) {
+            format!("{certificate_number}/{}", req.certificate)
+        } else {
+            certificate_number
+        },
         response_json,
     };
     match state.store().insert_issuance(new, idempotent).await? {

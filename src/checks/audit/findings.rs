@@ -47,6 +47,20 @@ pub enum Finding {
         total: usize,
         subject: String,
     },
+    /// `issuance_id` is not 1–64 characters of `A-Z a-z 0-9 - . _ ~`.
+    IdCharset { field: &'static str, value: String },
+    /// An identifier contains a 個人番号, a 住民票コード or a name.
+    IdRevealsPerson {
+        field: &'static str,
+        value: String,
+        what: &'static str,
+    },
+    /// The 証明書番号 (or the issuance id) was given before to another request.
+    Reused {
+        field: &'static str,
+        value: String,
+        earlier_request: String,
+    },
 }
 
 impl fmt::Display for Finding {
@@ -120,6 +134,22 @@ impl fmt::Display for Finding {
             } => write!(
                 f,
                 "page {page}/{total} does not name the certificate's subject `{subject}`: it may be a page of another resident's document"
+            ),
+            Self::IdCharset { field, value } => write!(
+                f,
+                "{field} `{value}` is not 1–64 characters of `A-Z a-z 0-9 - . _ ~` (ids go into paths)"
+            ),
+            Self::IdRevealsPerson { field, value, what } => write!(
+                f,
+                "{field} `{value}` contains {what}: no identifier may contain or reveal a 個人番号, a 住民票コード or a name"
+            ),
+            Self::Reused {
+                field,
+                value,
+                earlier_request,
+            } => write!(
+                f,
+                "{field} `{value}` was already given to request {earlier_request}: it is unique within the municipality"
             ),
         }
     }
