@@ -8,27 +8,27 @@
     前提 受付日時は "2026-11-26T10:00:00+09:00" である
     かつ カード "C001" を置く
 
-  @catches-serves-unknown-municipality
+  @catches-serves-unknown-municipality @rule-unknown-municipality @catches-error-without-version-header @rule-error-answer @rule-version-header
   シナリオ: 担当外の団体コードには unknown-municipality を返す
     もし 団体コード "999999" のメニューを要求する
     ならば HTTP 404 でエラーコード "unknown-municipality" が返る
 
-  @catches-malformed-request-500
+  @catches-malformed-request-500 @rule-strict-json
   シナリオ: 壊れた JSON には malformed-request を返す
     もし 壊れた JSON を交付要求として送る
     ならば HTTP 400 でエラーコード "malformed-request" が返る
 
-  @catches-no-body-limit
+  @catches-no-body-limit @rule-body-limit @catches-payload-too-large-as-text @rule-json-bodies
   シナリオ: 64 KiB を超える要求には payload-too-large を返す
     もし 上限を超える大きさの交付要求を送る
     ならば HTTP 413 でエラーコード "payload-too-large" が返る
 
-  @catches-profile-version-ignored
+  @catches-profile-version-ignored @rule-version-exact
   シナリオ: 知らないプロファイル版の要求は unsupported-profile-version で断る
     もし プロファイル版 "0.9" を名乗ってメニューを要求する
     ならば HTTP 400 でエラーコード "unsupported-profile-version" が返る
 
-  @catches-profile-version-ignored
+  @catches-profile-version-ignored @rule-version-exact
   シナリオ: 将来のメジャー版を名乗る要求も断る
     もし プロファイル版 "2.0" を名乗ってメニューを要求する
     ならば HTTP 400 でエラーコード "unsupported-profile-version" が返る

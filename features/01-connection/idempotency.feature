@@ -10,7 +10,7 @@
     かつ 証明書 "住民票の写し" を選ぶ
     かつ 交付範囲 "本人のみ" を選ぶ
 
-  @requires-type-juminhyo @catches-not-idempotent
+  @requires-type-juminhyo @catches-not-idempotent @rule-idempotent-request-id @rule-replay-same-issuance
   シナリオ: 同じ要求IDの再送には同じ交付が返り、記録は一件だけ
     もし 1 通を請求する
     かつ 同じ要求IDで同じ要求を再送する

@@ -1,5 +1,5 @@
 # language: ja
-@phase-issuance @requires-type-fuhyo
+@phase-issuance @requires-type-fuhyo @rule-content-exact
 機能: 交付試験 — 戸籍の附票の写し
   戸籍の附票の写しは本籍地が交付し、戸籍に記録されている人ごとの住所の履歴を
   古い順に印字する。

@@ -1,5 +1,5 @@
 # language: ja
-@phase-issuance
+@phase-issuance @rule-content-exact
 機能: 交付試験 — 戸籍全部事項証明書・戸籍個人事項証明書
   戸籍証明書は本籍地が交付する。全部事項は戸籍に記録されているすべての人を記録順に、
   個人事項は請求者だけを、本籍・筆頭者・続柄・父母とともに印字する。
@@ -26,7 +26,7 @@
     かつ 文書の本文に記載事項がすべて印字されている
     かつ 証明文と市区町村長の職名・氏名と証明書番号が印字されている
 
-  @requires-type-koseki-zenbu @requires-koseki-non-resident @requires-honseki-municipality
+  @requires-type-koseki-zenbu @requires-koseki-non-resident @requires-honseki-municipality @rule-koseki-registration-required
   シナリオ: 利用登録が承認された人は本籍地の白砂町から戸籍全部事項証明書を受け取る
     前提 対象の市区町村は "990002" である
     かつ カード "C039" を置く
@@ -63,7 +63,7 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書の本文に記載事項がすべて印字されている
 
-  @requires-type-koseki-zenbu @catches-kanji-substituted
+  @requires-type-koseki-zenbu @catches-kanji-substituted @rule-code-points
   シナリオ: 戸籍全部事項証明書でも𠮷は吉に置き換えられない
     前提 カード "C007" を置く
     かつ 証明書 "戸籍全部事項証明書" を選ぶ
@@ -71,7 +71,7 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書の本文に氏名が同じ文字で印字されている
 
-  @requires-type-koseki-zenbu @catches-page-subject-missing
+  @requires-type-koseki-zenbu @catches-page-subject-missing @rule-pdf-every-page
   シナリオ: 8人の戸籍の全部事項証明書は複数ページにわたり、どのページにも証明書番号と筆頭者がある
     前提 カード "C050" を置く
     かつ 証明書 "戸籍全部事項証明書" を選ぶ

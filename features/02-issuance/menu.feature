@@ -1,5 +1,5 @@
 # language: ja
-@phase-issuance
+@phase-issuance @rule-menu-as-claimed @rule-menu-items
 機能: 交付試験 — メニュー
   メニューは市区町村プロファイルの主張（種類・手数料・部数上限・選択肢）と完全に一致する。
 

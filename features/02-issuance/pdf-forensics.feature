@@ -1,5 +1,5 @@
 # language: ja
-@phase-issuance
+@phase-issuance @rule-pdf-no-numbers-in-file @rule-pdf-no-other-person @rule-pdf-no-invisible-text @rule-pdf-no-active-content @rule-pdf-no-embedded-files-forms-layers @rule-pdf-not-encrypted
 機能: 交付試験 — PDF には証明書のほかに何も含まれない
   証明書の PDF は、ページの本文だけでなくファイル全体に、個人番号も住民票コードも、
   証明書に記載されない人の氏名も含まない。文書情報、XMP メタデータ、注釈、フォーム、

@@ -1,5 +1,5 @@
 # language: ja
-@phase-issuance
+@phase-issuance @rule-content-exact
 機能: 交付試験 — 課税(非課税)証明書・所得証明書
   税の証明書は、選んだ年度の賦課（その市区町村による課税）を、所得の年（年度の前年）、
   氏名、住所とともに印字する。非課税の人の税額は 0 円である。
@@ -76,7 +76,7 @@
     もし 1 通を請求する
     ならば 記載事項は住民記録と一致する
 
-  @requires-type-kazei @catches-issue-date-utc @catches-wrong-sha256 @catches-letter-paper
+  @requires-type-kazei @catches-issue-date-utc @catches-wrong-sha256 @catches-letter-paper @rule-reception-time-is-now
   シナリオ: 早朝に受け付けた課税証明書の交付日は日本時間の日付になる
     前提 受付日時は "2026-11-26T06:30:00+09:00" である
     かつ 証明書 "課税(非課税)証明書" を選ぶ
@@ -85,7 +85,7 @@
     ならば 交付日は受付日の和暦で印字されている
     かつ 文書は A4 縦の PDF で宣言どおりのページ数とハッシュを持つ
 
-  @requires-type-kazei @catches-tax-current-address
+  @requires-type-kazei @catches-tax-current-address @rule-register-records-less
   シナリオ: 年度の途中で転居した人の課税証明書は、その年度の1月1日の住所を印字する
     前提 カード "C037" を置く
     かつ 証明書 "課税(非課税)証明書" を選ぶ

@@ -1,5 +1,5 @@
 # language: ja
-@phase-restrictions @requires-age-limit
+@phase-restrictions @requires-age-limit @rule-age-limit @rule-age-anniversary
 機能: 利用者制限試験 — 年齢制限
   年齢は受付日時の日本時間の日付で数える。誕生日の前日の終わりに一つ年を取るので、
   日単位では誕生日に満年齢が上がる。6:30〜9:00 は UTC ではまだ前日である。
@@ -20,12 +20,14 @@
     もし 1 通を請求する
     ならば 証明書が交付される
 
+  @rule-empty-menu
   シナリオ: 15歳の誕生日の前日 22:59 にはメニューが空である
     前提 受付日時は "2026-11-26T22:59:00+09:00" である
     かつ カード "C020" を置く
     もし メニューを要求する
     ならば メニューは空である
 
+  @catches-age-refusal-explained @rule-error-message
   シナリオ: 10歳の住民が直接請求しても断られる
     前提 受付日時は "2026-11-26T10:00:00+09:00" である
     かつ カード "C005" を置く
@@ -42,7 +44,7 @@
     もし 1 通を請求する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @catches-age-limit-utc
+  @catches-age-limit-utc @rule-jst-times
   シナリオ: UTC で表された受付日時も日本時間の日付で年齢を数える
     # 2026-11-25T21:30:00Z は日本時間 2026-11-26 6:30、15歳の誕生日の朝である。
     前提 受付日時は "2026-11-25T21:30:00Z" である

@@ -8,18 +8,19 @@
     前提 受付日時は "2026-11-26T10:00:00+09:00" である
     かつ カード "C027" を置く
 
-  @catches-dv-ignored
+  @catches-dv-ignored @rule-dv-nothing-issued @rule-empty-menu
   シナリオ: 支援措置の対象者のメニューは空である
     もし メニューを要求する
     ならば メニューは空である
 
-  @catches-dv-ignored @catches-dv-reason-leaked
+  @catches-dv-ignored @catches-dv-reason-leaked @rule-dv-nothing-issued @rule-restriction-refusal
   シナリオ: 支援措置の対象者が直接請求しても、理由を明かさずに断られる
     前提 証明書 "住民票の写し" を選ぶ
     かつ 交付範囲 "本人のみ" を選ぶ
     もし 1 通を請求する
     ならば 交付は断られ、窓口への案内だけが返る
 
+  @rule-dv-nothing-issued
   シナリオ: 支援措置の対象者の子のメニューは空で、直接請求しても断られる
     前提 カード "C028" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -29,7 +30,7 @@
     もし 1 通を請求する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @requires-age-limit @catches-dv-ignored @catches-dv-reason-leaked
+  @requires-age-limit @catches-dv-ignored @catches-dv-reason-leaked @rule-dv-indistinguishable
   シナリオ: 支援措置による断りは、年齢制限や未登録カードの断りとバイト単位で同じである
     もし カード "C027" で "住民票の写し" を 1 通直接請求し、応答を控える
     かつ カード "C005" で "住民票の写し" を 1 通直接請求し、応答を控える
@@ -37,13 +38,14 @@
     ならば 控えた応答は、状態・ヘッダ・本文がバイト単位まで同じ not-issuable である
     かつ この試験の証拠に保護の理由を示す語は現れない
 
-  @catches-dv-ignored @catches-dv-reason-leaked
+  @catches-dv-ignored @catches-dv-reason-leaked @rule-dv-indistinguishable
   シナリオ: 支援措置の対象者がどの種類を請求しても断られ、証拠に保護の理由は残らない
     もし メニューを要求する
     ならば メニューは空である
     かつ メニューが示さない種類と年度は、直接請求してもすべて断られる
     かつ この試験の証拠に保護の理由を示す語は現れない
 
+  @rule-dv-household
   シナリオ: 支援措置の対象者と同じ世帯の、対象でない世帯主には交付される
     前提 カード "C026" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -55,7 +57,7 @@
     ならば 証明書が交付される
     かつ 記載事項は住民記録と一致する
 
-  @catches-dv-household-shown
+  @catches-dv-household-shown @rule-dv-household
   シナリオ: 対象者のいる世帯では、世帯全員の写しは示されず、世帯の一部の候補に対象者は載らない
     前提 カード "C026" を置く
     もし メニューを要求する
@@ -63,7 +65,7 @@
     かつ メニューの "住民票の写し" の交付範囲に "本人のみ" がある
     かつ メニューの世帯の一部の候補に "R027" はいない
 
-  @catches-dv-household-shown
+  @catches-dv-household-shown @rule-dv-nothing-issued @rule-restriction-refusal @rule-dv-household
   シナリオ: 対象者のいる世帯の世帯全員の写しを直接請求しても、理由を明かさずに断られる
     前提 カード "C026" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -72,7 +74,7 @@
     ならば 交付は断られ、窓口への案内だけが返る
     かつ この試験の証拠に保護の理由を示す語は現れない
 
-  @catches-dv-register-shown
+  @catches-dv-register-shown @rule-dv-family-register
   シナリオ: 対象者が記録されている戸籍の全部事項証明書と附票は、他の構成員のメニューに示されない
     前提 カード "C026" を置く
     もし メニューを要求する
@@ -80,7 +82,7 @@
     かつ メニューに "戸籍の附票の写し" はない
     かつ メニューに "戸籍個人事項証明書" がある
 
-  @catches-dv-register-shown
+  @catches-dv-register-shown @rule-dv-nothing-issued @rule-restriction-refusal @rule-dv-family-register
   シナリオアウトライン: 対象者のいる戸籍の全部事項証明書と附票を直接請求しても、理由を明かさずに断られる
     前提 カード "C026" を置く
     かつ 証明書 "<証明書>" を選ぶ
@@ -93,6 +95,7 @@
       | 戸籍全部事項証明書 |
       | 戸籍の附票の写し   |
 
+  @rule-dv-family-register
   シナリオ: 対象者のいる戸籍でも、対象でない者の個人事項証明書は本人だけを記載して交付される
     前提 カード "C026" を置く
     かつ 証明書 "戸籍個人事項証明書" を選ぶ

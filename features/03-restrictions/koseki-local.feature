@@ -9,6 +9,7 @@
     かつ 対象の市区町村は "990001" である
     かつ 証明書 "戸籍全部事項証明書" を選ぶ
 
+  @rule-koseki-registration-required
   シナリオ: 住所地と本籍地が同じ人には利用登録なしで戸籍全部事項証明書が交付される
     前提 カード "C001" を置く
     もし メニューを要求する
@@ -18,7 +19,7 @@
     ならば 証明書が交付される
     かつ 文書の本文に氏名が同じ文字で印字されている
 
-  @catches-closed-koseki-served
+  @catches-closed-koseki-served @rule-closed-register
   シナリオ: 閉じた戸籍（除籍）の戸籍証明書は示されず、直接請求しても断られる
     前提 カード "C032" を置く
     もし メニューを要求する
@@ -27,7 +28,7 @@
     もし 1 通を請求する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @requires-koseki-non-resident
+  @requires-koseki-non-resident @rule-koseki-registration-required
   シナリオ: 他の市区町村に住む人は、利用登録が承認されていれば交付される
     前提 カード "C047" を置く
     もし メニューを要求する
@@ -36,7 +37,7 @@
     もし 1 通を請求する
     ならば 証明書が交付される
 
-  @requires-koseki-non-resident @catches-koseki-before-approval
+  @requires-koseki-non-resident @catches-koseki-before-approval @rule-koseki-registration-required
   シナリオ: 他の市区町村に住む人は、利用登録申請がなければ registration-required で断られる
     前提 カード "C048" を置く
     もし メニューを要求する
@@ -45,7 +46,7 @@
     もし 1 通を請求する
     ならば HTTP 422 でエラーコード "registration-required" が返る
 
-  @requires-koseki-non-resident @catches-registration-from-resident-accepted
+  @requires-koseki-non-resident @catches-registration-from-resident-accepted @rule-registration-refusals
   シナリオ: 住所地と本籍地が同じ人の利用登録申請は断られる
     前提 カード "C001" を置く
     もし 利用登録申請を提出する

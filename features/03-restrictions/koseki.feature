@@ -1,5 +1,5 @@
 # language: ja
-@phase-restrictions @requires-koseki-non-resident @requires-type-koseki-zenbu
+@phase-restrictions @requires-koseki-non-resident @requires-type-koseki-zenbu @rule-koseki-registration-required
 機能: 利用者制限試験 — 本籍地が住所地と異なる戸籍証明書
   本籍地が住所地と異なる人は、利用登録申請が承認されるまで本籍地の戸籍証明書を
   受け取れない。
@@ -46,6 +46,7 @@
     ならば メニューは空である
     かつ メニューの利用登録申請の状態は "none" である
 
+  @rule-registration-filing
   シナリオ: 端末から利用登録申請を提出すると審査中になり、承認までは交付されない
     前提 カード "C040" を置く
     もし 利用登録申請を提出する

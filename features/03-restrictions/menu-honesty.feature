@@ -1,5 +1,5 @@
 # language: ja
-@phase-restrictions
+@phase-restrictions @rule-menu-honesty
 機能: 利用者制限試験 — メニューの正直さ
   メニューに示したものは、示した選択肢・年度・部数のどれでも交付できる。メニューが
   示さないものは、直接請求しても断られる: 誰にも取り扱わないものは not-offered、

@@ -1,5 +1,5 @@
 # language: ja
-@phase-restrictions @requires-no-age-limit
+@phase-restrictions @requires-no-age-limit @rule-age-limit
 機能: 利用者制限試験 — 年齢制限のない市区町村
   年齢制限を主張しない市区町村は、年齢を理由に断らない。年齢制限を主張する
   市区町村プロファイルに対しては、このシナリオは対象外として報告される。

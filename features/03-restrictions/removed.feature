@@ -1,5 +1,5 @@
 # language: ja
-@phase-restrictions
+@phase-restrictions @rule-removed-persons
 機能: 利用者制限試験 — 消除者（転出・死亡）
   住民票から消除された人（転出・死亡）には、消除した市区町村は住所地の証明書
   （住民票の写し・記載事項証明書・印鑑登録証明書・課税証明書・所得証明書）を交付しない。

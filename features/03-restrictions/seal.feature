@@ -1,5 +1,5 @@
 # language: ja
-@phase-restrictions @requires-type-inkan
+@phase-restrictions @requires-type-inkan @rule-seal-active-only
 機能: 利用者制限試験 — 印鑑登録証明書
   印鑑登録証明書は、有効な印鑑登録のある人にだけ交付する。登録がない・廃止した・
   成年被後見人の人には、メニューに示さず、直接請求されても断る。

@@ -1,5 +1,5 @@
 # language: ja
-@phase-restrictions
+@phase-restrictions @rule-tax-years
 機能: 利用者制限試験 — 課税・所得証明書の年度
   市区町村が取り扱う年度のうち、この市区町村で課税（非課税の決定を含む）のある年度
   だけをメニューに示し、交付する。課税のない年度は not-issuable、取り扱わない年度は
@@ -26,7 +26,7 @@
     もし 1 通を請求する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @requires-type-kazei
+  @requires-type-kazei @rule-options-not-offered
   シナリオ: 市区町村が取り扱わない年度は not-offered で断られる
     前提 カード "C036" を置く
     かつ 証明書 "課税(非課税)証明書" を選ぶ

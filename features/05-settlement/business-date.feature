@@ -1,5 +1,5 @@
 # language: ja
-@phase-settlement @requires-type-juminhyo
+@phase-settlement @requires-type-juminhyo @rule-business-date
 機能: 清算試験 — 日本時間の午前0時で業務日が変わる
   記録の業務日は受付日時の日本時間の日付である。23:59:59 の受付はその日の、
   翌日 0:00:00 の受付は翌日の記録に載り、他の日の記録には載らない（日本時間の

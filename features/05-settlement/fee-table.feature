@@ -1,5 +1,5 @@
 # language: ja
-@phase-settlement
+@phase-settlement @rule-fee-confirmed-only @rule-menu-as-claimed
 機能: 清算試験 — 種類ごとの交付手数料
   市区町村プロファイルが主張するどの種類も、交付と記録の 1 通あたりの交付手数料は
   その種類の主張どおりで、記録の確定分の交付手数料は 1 通あたりの手数料 × 確定部数

@@ -1,5 +1,5 @@
 # language: ja
-@phase-settlement @requires-type-juminhyo
+@phase-settlement @requires-type-juminhyo @rule-outcome-copy-by-copy @rule-fee-confirmed-only
 機能: 清算試験 — 端末での印刷結果と三者照合
   印刷できなかった部数は取消となり、返金される。支払い前の取消や時間切れでは何も確定
   しない。どの場合も、端末の売上ジャーナル、交付センターの台帳、候補サーバの交付記録が

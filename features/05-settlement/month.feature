@@ -1,5 +1,5 @@
 # language: ja
-@phase-settlement @requires-type-juminhyo
+@phase-settlement @requires-type-juminhyo @rule-business-date @rule-records-content
 機能: 清算試験 — 月の清算書
   月の清算書は、日本時間の業務日がその月にある確定部数だけを合計する。前月末日の深夜と
   翌月1日の早朝の取引は別の月に入る。印刷できなかった部数は月の合計にも入らない。

@@ -12,6 +12,7 @@
     かつ 証明書 "住民票の写し" を選ぶ
     かつ 交付範囲 "本人のみ" を選ぶ
 
+  @rule-outcome-repeat
   シナリオ: 同じ印刷結果を二度報告しても記録は一件のまま変わらない
     もし 2 通を請求する
     かつ 1 通目までを確定、残りを取消として報告する
@@ -21,7 +22,7 @@
     かつ 記録の各部数の状態は "confirmed,cancelled" である
     かつ 記録の確定部数は 1 で交付手数料は 200 円である
 
-  @catches-outcome-overwritten
+  @catches-outcome-overwritten @rule-outcome-final @rule-outcome-repeat
   シナリオ: 確定した部数を取消とする報告は outcome-conflict で断られ、記録は最初の報告のまま
     もし 2 通を請求する
     かつ すべての部数の印刷を確定として報告する

@@ -1,5 +1,5 @@
 # language: ja
-@phase-settlement @requires-type-juminhyo
+@phase-settlement @requires-type-juminhyo @rule-replay-same-issuance @rule-records-every-state @rule-center-resends
 機能: 清算試験 — 同じ要求IDの再送
   交付センターは、応答が届かなかった交付要求を同じ要求IDで再送する。記録は一件のまま、
   手数料も一度だけ数えられる。

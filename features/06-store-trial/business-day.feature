@@ -1,5 +1,5 @@
 # language: ja
-@phase-store-trial
+@phase-store-trial @rule-records-content @rule-fee-confirmed-only
 機能: 実店舗試験 — 乱数の種から作る1日の営業と閉店後の清算
   3社の事業者の全店舗・全端末で、住民が朝から晩まで同時に来店する。カードの拒否、
   暗証番号の打ち間違い、何も交付できない住民、紙詰まり、用紙切れ、支払い前の取消、

@@ -11,7 +11,7 @@
     前提 事業者が加わった市区町村を対象とする
     かつ カード "C001" を置く
 
-  @requires-type-juminhyo @catches-unknown-operator-rejected
+  @requires-type-juminhyo @catches-unknown-operator-rejected @rule-unknown-operator
   シナリオ: 加わった事業者の端末からの請求が交付され、候補サーバの記録に残る
     前提 受付日時は "2026-12-03T10:00:00+09:00" である
     かつ 加わった事業者の端末を使う

@@ -83,6 +83,21 @@ defects! {
     /// Content persons carry the resident code.
     ContentCarriesResidentCode = "content-carries-resident-code":
         "the content's persons are the database entity: each carries its 住民票コード as an extra field",
+    /// The card is looked up before the request is validated.
+    PersonalCheckFirst = "personal-check-first":
+        "the card holder is looked up first, so an unknown card is not-issuable before the request itself is checked: the answer tells who has a card",
+    /// 世帯の一部 member ids change with the reception time.
+    MemberIdUnstable = "member-id-unstable":
+        "世帯の一部 member ids are session tokens stamped with the menu's reception time, so the request that follows the menu a minute later no longer matches them",
+    /// Fields the schema does not define are ignored.
+    UnknownRequestFieldIgnored = "unknown-request-field-ignored":
+        "the JSON binding ignores fields it does not know (the framework's default), so a request with a field the schema does not define is served",
+    /// An omitted `options` is refused.
+    OmittedOptionsRejected = "omitted-options-rejected":
+        "`options` is bound as a required field, so a request that omits it (meaning `{}`) is answered malformed-request",
+    /// A display option sent as `false` is taken as asked for.
+    OptionPresenceMeansTrue = "option-presence-means-true":
+        "a display option is read by its presence, so `show_relationship: false` and `show_honseki: false` sent explicitly print them",
     /// A repeated request id creates a new issuance.
     NotIdempotent = "not-idempotent":
         "a resent request id creates a second issuance with a new id and number",

@@ -115,7 +115,27 @@ impl AuditedClient {
         headers: Vec<(String, String)>,
         body: Option<Vec<u8>>,
     ) -> Result<RawResponse, ClientError> {
-        self.inner.raw(operation, method, path, headers, body).await
+        let issuing = method == reqwest::Method::POST && path.ends_with("/issuances");
+        let sent = if issuing { body.clone() } else { None };
+        let raw = self
+            .inner
+            .raw(operation, method, path, headers, body)
+            .await?;
+        // An issuance answered to a probe passes the seam like any other.
+        if let Some(sent) = sent
+            && (200..300).contains(&raw.status)
+            && let Ok(req) = serde_json::from_slice::<IssuanceRequest>(&sent)
+            && let Ok(issuance) = serde_json::from_slice::<Issuance>(&raw.body)
+        {
+            let municipality = path
+                .trim_end_matches("/issuances")
+                .rsplit('/')
+                .next()
+                .unwrap_or_default();
+            self.audit
+                .received(IssuedVia::Direct, municipality, &req, &issuance);
+        }
+        Ok(raw)
     }
 
     /// A TLS handshake with this client's settings (see [`CandidateClient::handshake_probe`]).

@@ -170,7 +170,7 @@ async fn send_oversized(world: &mut KofuWorld) {
     send_raw(world, "oversized-issuance", &path, body).await;
 }
 
-async fn send_raw(world: &mut KofuWorld, operation: &str, path: &str, body: Vec<u8>) {
+pub(super) async fn send_raw(world: &mut KofuWorld, operation: &str, path: &str, body: Vec<u8>) {
     let headers = vec![
         (VERSION_HEADER.to_owned(), PROFILE_VERSION.to_owned()),
         ("content-type".to_owned(), "application/json".to_owned()),

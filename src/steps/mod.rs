@@ -13,6 +13,8 @@
 //! - [`document`]: the issued PDF and what it prints.
 //! - [`snapshot`]: comparison with the reviewed snapshots.
 //! - [`registration`]: the 利用登録申請 steps.
+//! - [`request_shape`]: requests shaped on purpose (unknown, missing, mistyped and
+//!   defaulted fields).
 //! - [`kiosk`]: the resident's session at the terminal.
 //! - [`center`]: single calls through the mock center's terminal API.
 //! - [`settlement`]: print outcomes, records, fee table, statements, reconciliation.
@@ -34,6 +36,7 @@ pub mod params;
 pub mod reception;
 pub mod refusal;
 pub mod registration;
+pub mod request_shape;
 pub mod settlement;
 pub mod snapshot;
 pub mod store_day;

@@ -1,6 +1,7 @@
 //! Extractors that answer in the profile's error model, never with axum's default
 //! text rejections.
 
+use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Query, RawPathParams, Request};
 use axum::http::request::Parts;
 use chrono::NaiveDate;
@@ -22,6 +23,7 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ProfileJson<T> {
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let bytes = body::read_limited(req.into_body(), body::limit(state.defects())).await?;
+        let bytes = lenient_or_strict(state, bytes)?;
         serde_json::from_slice(&bytes)
             .map(ProfileJson)
             .map_err(|e| {
@@ -32,6 +34,59 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ProfileJson<T> {
                 }
             })
     }
+}
+
+/// Defects `unknown-request-field-ignored` (drop the fields the schema does not define,
+/// at the top level and in `options`) and `omitted-options-rejected` (a request body
+/// with `card_serial` but no `options` is malformed), `option-presence-means-true` (a
+/// display option sent as `false` becomes `true`). Without them the bytes pass as
+/// they are.
+fn lenient_or_strict(state: &AppState, bytes: Bytes) -> Result<Bytes, AppError> {
+    let defects = state.defects();
+    if !defects.on(Defect::UnknownRequestFieldIgnored)
+        && !defects.on(Defect::OmittedOptionsRejected)
+        && !defects.on(Defect::OptionPresenceMeansTrue)
+    {
+        return Ok(bytes);
+    }
+    let Ok(serde_json::Value::Object(mut object)) = serde_json::from_slice(&bytes) else {
+        return Ok(bytes);
+    };
+    let issuance = object.contains_key("certificate");
+    if issuance && defects.on(Defect::OmittedOptionsRejected) && !object.contains_key("options") {
+        return Err(AppError::Malformed("missing field `options`".into()));
+    }
+    if issuance
+        && defects.on(Defect::OptionPresenceMeansTrue)
+        && let Some(serde_json::Value::Object(options)) = object.get_mut("options")
+    {
+        for flag in ["show_relationship", "show_honseki"] {
+            if let Some(v) = options.get_mut(flag) {
+                *v = serde_json::Value::Bool(true);
+            }
+        }
+    }
+    if issuance && defects.on(Defect::UnknownRequestFieldIgnored) {
+        const TOP: [&str; 5] = [
+            "reception",
+            "card_serial",
+            "certificate",
+            "options",
+            "copies",
+        ];
+        const OPTIONS: [&str; 5] = [
+            "scope",
+            "members",
+            "show_relationship",
+            "show_honseki",
+            "fiscal_year",
+        ];
+        object.retain(|k, _| TOP.contains(&k.as_str()));
+        if let Some(serde_json::Value::Object(options)) = object.get_mut("options") {
+            options.retain(|k, _| OPTIONS.contains(&k.as_str()));
+        }
+    }
+    Ok(serde_json::to_vec(&object).map_or(bytes, Bytes::from))
 }
 
 async fn path_param(parts: &mut Parts, state: &AppState, name: &str) -> Option<String> {

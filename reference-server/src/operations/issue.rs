@@ -96,6 +96,12 @@ pub async fn issue(
         return replay(stored, &hash);
     }
 
+    if defects.on(Defect::PersonalCheckFirst) && card_holder(state, &req.card_serial).is_none() {
+        return Err(denial_error(
+            rules::Denial::NotIssuable(rules::Refusal::UnknownCard),
+            defects,
+        ));
+    }
     let offer = request::check_claims(municipality, &req).map_err(|d| denial_error(d, defects))?;
     // 交付手数料 per copy: the claimed fee of the type, on the issuance and its record.
     let fee = if defects.on(Defect::WrongFeeTable) && req.certificate == CertificateType::Fuhyo {

@@ -137,14 +137,24 @@ fn household_has_protected_member(ctx: &Context<'_>, household: &Household) -> b
 }
 
 /// The current household members a resident may choose for 世帯の一部.
-fn member_choices(ctx: &Context<'_>, household: &Household) -> Vec<MemberChoice> {
+fn member_choices(
+    ctx: &Context<'_>,
+    household: &Household,
+    reception: &DateTime<FixedOffset>,
+) -> Vec<MemberChoice> {
     ctx.fixtures
         .register
         .household_members(&household.id)
         .filter(|p| p.status == ResidentStatus::Resident)
         .filter(|p| !dv_applies(ctx.municipality, p, ctx.defects))
         .map(|p| MemberChoice {
-            member_id: p.id.clone(),
+            // Defect `member-id-unstable`: the id is a session token stamped with the
+            // reception time of the menu, so a later request no longer matches it.
+            member_id: if ctx.defects.on(Defect::MemberIdUnstable) {
+                format!("{}-{}", p.id, reception.timestamp())
+            } else {
+                p.id.clone()
+            },
             name: p.name.clone(),
         })
         .collect()
@@ -294,7 +304,7 @@ pub fn evaluate<'a>(
                 item.relationship_option = offer.relationship_option;
                 item.honseki_option = offer.honseki_option;
                 if offer.scopes.contains(&Scope::Members) {
-                    item.members = member_choices(ctx, household);
+                    item.members = member_choices(ctx, household, reception);
                 }
                 items.push(item);
             }
