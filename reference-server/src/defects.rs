@@ -269,6 +269,18 @@ defects! {
     /// Unknown operator codes are refused.
     UnknownOperatorRejected = "unknown-operator-rejected":
         "requests from a store operator code missing from the local table are refused",
+    /// The era changes one day late in printed 和暦 dates.
+    EraBoundaryOffByOneDay = "era-boundary-off-by-one-day":
+        "the era table is compared with > instead of >=: the first day of an era is printed in the old one (平成31年5月1日 for 2019-05-01)",
+    /// The first year of an era is printed 1年.
+    GannenPrintedAs1 = "gannen-printed-as-1":
+        "the first year of an era is printed as 1年 (令和1年5月1日), not 元年",
+    /// Names and フリガナ are NFC-normalised.
+    NamesNfcNormalised = "names-nfc-normalised":
+        "names and フリガナ are NFC-normalised on their way into the database: 塚 U+FA10 becomes 塚 U+585A, a decomposed ド is composed",
+    /// 世帯全員 and 世帯の一部 list the members by birth date.
+    HouseholdSortedByBirth = "household-sorted-by-birth":
+        "世帯全員 and 世帯の一部 list the members oldest first (ORDER BY birth_date), not in register order",
 }
 
 impl std::fmt::Display for Defect {

@@ -529,6 +529,42 @@ async fn bites(defect: Defect) {
                 .await
                 .error(422, "invalid-request");
         }
+        Defect::EraBoundaryOffByOneDay => {
+            let t = text(&issue(&h, AOBADAI, &household("C072")).await);
+            assert!(
+                t.contains("平成31年5月1日") && !t.contains("令和元年5月1日"),
+                "{t}"
+            );
+            assert!(
+                t.contains("昭和64年1月8日") && t.contains("昭和64年1月7日"),
+                "{t}"
+            );
+        }
+        Defect::GannenPrintedAs1 => {
+            let t = text(&issue(&h, AOBADAI, &household("C072")).await);
+            assert!(
+                t.contains("令和1年5月1日") && !t.contains("令和元年"),
+                "{t}"
+            );
+            assert!(t.contains("平成1年1月8日"), "{t}");
+        }
+        Defect::NamesNfcNormalised => {
+            let i = issue(&h, AOBADAI, &household("C080")).await;
+            assert_eq!(
+                names(&i),
+                vec!["\u{585A}本 \u{795E}也", "\u{585A}本 みどり"]
+            );
+            let kana = &resident_record(&i).persons[1].kana;
+            assert_eq!(kana, "ツカモト ミドリ");
+            assert!(text(&i).contains("\u{585A}本\u{795E}也"));
+        }
+        Defect::HouseholdSortedByBirth => {
+            let i = issue(&h, AOBADAI, &household("C077")).await;
+            assert_eq!(
+                names(&i),
+                vec!["三浦 健二", "三浦 彩", "三浦 遥", "三浦 蒼太"]
+            );
+        }
     }
 }
 

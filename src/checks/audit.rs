@@ -240,10 +240,8 @@ fn identity_findings(
     };
     let expected_names = expected::printed_names(&expected);
     if expected_names != named {
-        return vec![Finding::Persons {
-            expected: expected_names,
-            named,
-        }];
+        let registered = |name: &str| fixtures.register.persons.iter().any(|p| p.name == name);
+        return vec![Finding::of_persons(expected_names, named, registered)];
     }
     if expected != issuance.content {
         return vec![Finding::Content(content_differences(

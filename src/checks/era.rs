@@ -44,5 +44,10 @@ mod tests {
         assert_eq!(wareki(d("2019-04-30")), "平成31年4月30日");
         assert_eq!(wareki(d("1989-01-08")), "平成元年1月8日");
         assert_eq!(wareki(d("1989-01-07")), "昭和64年1月7日");
+        assert_eq!(wareki(d("1989-12-31")), "平成元年12月31日");
+        assert_eq!(wareki(d("1926-12-25")), "昭和元年12月25日");
+        assert_eq!(wareki(d("1926-12-24")), "大正15年12月24日");
+        assert_eq!(wareki(d("2019-12-31")), "令和元年12月31日");
+        assert_eq!(wareki(d("2020-01-01")), "令和2年1月1日");
     }
 }

@@ -9,6 +9,7 @@ pub mod era;
 pub mod expected;
 pub mod pdf;
 pub mod pdf_forensics;
+pub mod printed_text;
 pub mod settlement;
 pub mod snapshot;
 pub mod tls;

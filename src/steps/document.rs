@@ -220,6 +220,32 @@ fn content_printed(world: &mut KofuWorld) {
     }
 }
 
+/// The text against kofu's own expectation, not the candidate's `content`: names and
+/// フリガナ in the register's code points, dates in 和暦, the persons in order.
+#[then(
+    expr = "文書の本文には住民記録から求めた記載事項が和暦と登録どおりの文字と順序で印字されている"
+)]
+fn expectation_printed(world: &mut KofuWorld) {
+    let (req, issuance) = last_issuance(world);
+    let expected = super::issuance::expected_content(world, &req);
+    let text = facts(world, &issuance).text;
+    let findings = checks::printed_text::print_findings(&expected, &text);
+    if !findings.is_empty() {
+        fail(
+            &format!(
+                "document: the {} must print the 記載事項 of the register (dates in 和暦, names in their code points, persons in register order)",
+                req.certificate
+            ),
+            findings
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            &world.evidence_dir,
+        );
+    }
+}
+
 #[then(expr = "文書に選ばなかった世帯主・続柄と本籍・筆頭者は印字されていない")]
 fn unchosen_items_absent(world: &mut KofuWorld) {
     let (req, issuance) = last_issuance(world);

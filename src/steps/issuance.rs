@@ -197,6 +197,24 @@ fn same_issuance(world: &mut KofuWorld) {
 #[then(expr = "記載事項は住民記録と一致する")]
 fn content_matches(world: &mut KofuWorld) {
     let (req, issuance) = last_issuance(world);
+    let expected = expected_content(world, &req);
+    expect_eq(
+        &format!(
+            "記載事項: content of {} must equal the register for the chosen options",
+            req.certificate
+        ),
+        &expected,
+        &issuance.content,
+        &world.evidence_dir,
+    );
+}
+
+/// kofu's own expectation of the 記載事項 the request asked for, from the fixtures and
+/// the claimed municipality profile.
+pub(super) fn expected_content(
+    world: &KofuWorld,
+    req: &IssuanceRequest,
+) -> kofu_profile::content::Content {
     let rig = world.rig().clone();
     let holder = holder(world);
     let code = world.municipality_code();
@@ -211,23 +229,14 @@ fn content_matches(world: &mut KofuWorld) {
         // The request carries the candidate's member ids; expect the chosen persons.
         options.members = world.choice.options.members.clone();
     }
-    let expected = checks::expected::content(
+    checks::expected::content(
         &rig.fixtures,
         municipality,
         holder,
         req.certificate,
         &options,
     )
-    .unwrap_or_else(|e| panic!("scenario error: {e}"));
-    expect_eq(
-        &format!(
-            "記載事項: content of {} must equal the register for the chosen options",
-            req.certificate
-        ),
-        &expected,
-        &issuance.content,
-        &world.evidence_dir,
-    );
+    .unwrap_or_else(|e| panic!("scenario error: {e}"))
 }
 
 fn holder(world: &KofuWorld) -> &kofu_fixtures::Person {

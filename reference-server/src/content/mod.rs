@@ -54,10 +54,20 @@ pub struct Built<'a> {
     pub listed: Vec<&'a Person>,
 }
 
+/// A name or フリガナ as it comes back from the store: the register's exact code points.
+fn stored_text(defects: &Defects, text: &str) -> String {
+    if defects.on(Defect::NamesNfcNormalised) {
+        use unicode_normalization::UnicodeNormalization as _;
+        return text.nfc().collect();
+    }
+    text.to_owned()
+}
+
 /// A name as the register holds it (legal data: exact code points).
 fn legal_name(defects: &Defects, name: &str) -> String {
+    let name = stored_text(defects, name);
     if !defects.on(Defect::KanjiSubstituted) {
-        return name.to_owned();
+        return name;
     }
     name.chars()
         .map(|c| match c {
@@ -138,7 +148,8 @@ fn resident_record<'a>(
     options: &IssuanceOptions,
 ) -> Result<(ResidentRecord, Vec<&'a Person>), ContentError> {
     let household = subject.household()?;
-    let listed: Vec<&Person> = match options.scope.unwrap_or(Scope::Holder) {
+    let scope = options.scope.unwrap_or(Scope::Holder);
+    let mut listed: Vec<&Person> = match scope {
         Scope::Holder => vec![subject.holder],
         Scope::Household => household_listing(subject, household),
         Scope::Members => subject
@@ -152,6 +163,9 @@ fn resident_record<'a>(
             })
             .collect(),
     };
+    if scope != Scope::Holder && subject.defects.on(Defect::HouseholdSortedByBirth) {
+        listed.sort_by_key(|p| p.birth_date);
+    }
     let household_head =
         if options.show_relationship || subject.defects.on(Defect::HouseholdHeadAlwaysPrinted) {
             Some(subject.name(&subject.person(&household.head)?.name))
@@ -191,7 +205,7 @@ fn resident_entry(
     };
     Ok(ResidentEntry {
         name: subject.name(&p.name),
-        kana: p.kana.clone(),
+        kana: stored_text(subject.defects, &p.kana),
         birth_date: p.birth_date,
         sex: p.sex.printed().to_owned(),
         relationship: if options.show_relationship {

@@ -9,7 +9,7 @@ use kofu_profile::content::{
 };
 
 use crate::defects::{Defect, Defects};
-use crate::document::{Paper, PrintDocument, Section, wareki};
+use crate::document::{EraMistakes, Paper, PrintDocument, Section, wareki, wareki_with};
 
 /// What the print layer needs besides the content.
 #[derive(Debug, Clone, Copy)]
@@ -62,6 +62,17 @@ fn income_year(year: u16) -> String {
         .unwrap_or_else(|| format!("{year}年分"))
 }
 
+/// A date of the 記載事項 in 和暦, as printed (the defect switches of era handling live here).
+fn printed_date(date: NaiveDate, defects: &Defects) -> String {
+    wareki_with(
+        date,
+        EraMistakes {
+            switches_a_day_late: defects.on(Defect::EraBoundaryOffByOneDay),
+            first_year_as_one: defects.on(Defect::GannenPrintedAs1),
+        },
+    )
+}
+
 fn seireki(date: NaiveDate) -> String {
     format!("{}年{}月{}日", date.year(), date.month(), date.day())
 }
@@ -79,13 +90,16 @@ fn resident_sections(r: &ResidentRecord, listed: &[&Person], defects: &Defects) 
         let mut rows = vec![
             row("氏名", &p.name),
             row("フリガナ", &p.kana),
-            row("生年月日", wareki(p.birth_date)),
+            row("生年月日", printed_date(p.birth_date, defects)),
             row("性別", &p.sex),
         ];
         if let Some(rel) = &p.relationship {
             rows.push(row("続柄", rel));
         }
-        rows.push(row("住民となった日", wareki(p.resident_since)));
+        rows.push(row(
+            "住民となった日",
+            printed_date(p.resident_since, defects),
+        ));
         if let Some(h) = &p.honseki {
             rows.push(row("本籍", h));
         }
@@ -95,7 +109,10 @@ fn resident_sections(r: &ResidentRecord, listed: &[&Person], defects: &Defects) 
         if let Some(f) = &p.foreign {
             rows.push(row("国籍・地域", &f.nationality));
             rows.push(row("在留資格", &f.residence_status));
-            rows.push(row("在留期間の満了の日", wareki(f.period_of_stay_until)));
+            rows.push(row(
+                "在留期間の満了の日",
+                printed_date(f.period_of_stay_until, defects),
+            ));
             if let Some(t) = &f.tsusho {
                 rows.push(row("通称", t));
             }
@@ -116,13 +133,13 @@ fn resident_sections(r: &ResidentRecord, listed: &[&Person], defects: &Defects) 
     sections
 }
 
-fn seal_sections(s: &SealRegistration) -> Vec<Section> {
+fn seal_sections(s: &SealRegistration, defects: &Defects) -> Vec<Section> {
     vec![Section {
         heading: None,
         rows: vec![
             row("印鑑登録番号", &s.registration_number),
             row("氏名", &s.name),
-            row("生年月日", wareki(s.birth_date)),
+            row("生年月日", printed_date(s.birth_date, defects)),
             row("住所", &s.address),
         ],
     }]
@@ -143,13 +160,16 @@ fn tax_sections(t: &TaxRecord) -> Vec<Section> {
     }]
 }
 
-fn family_register_sections(k: &FamilyRegister) -> Vec<Section> {
+fn family_register_sections(k: &FamilyRegister, defects: &Defects) -> Vec<Section> {
     let mut sections = vec![Section {
         heading: None,
         rows: vec![row("本籍", &k.honseki), row("筆頭者", &k.hittosha)],
     }];
     for p in &k.persons {
-        let mut rows = vec![row("氏名", &p.name), row("生年月日", wareki(p.birth_date))];
+        let mut rows = vec![
+            row("氏名", &p.name),
+            row("生年月日", printed_date(p.birth_date, defects)),
+        ];
         if let Some(f) = &p.father {
             rows.push(row("父", f));
         }
@@ -166,7 +186,7 @@ fn family_register_sections(k: &FamilyRegister) -> Vec<Section> {
     sections
 }
 
-fn annex_sections(a: &FamilyRegisterAnnex) -> Vec<Section> {
+fn annex_sections(a: &FamilyRegisterAnnex, defects: &Defects) -> Vec<Section> {
     let mut sections = vec![Section {
         heading: None,
         rows: vec![row("本籍", &a.honseki), row("筆頭者", &a.hittosha)],
@@ -175,7 +195,7 @@ fn annex_sections(a: &FamilyRegisterAnnex) -> Vec<Section> {
         let mut rows = vec![row("氏名", &p.name)];
         for addr in &p.addresses {
             rows.push(row("住所", &addr.address));
-            rows.push(row("住所を定めた日", wareki(addr.since)));
+            rows.push(row("住所を定めた日", printed_date(addr.since, defects)));
         }
         sections.push(Section {
             heading: None,
@@ -189,10 +209,10 @@ fn annex_sections(a: &FamilyRegisterAnnex) -> Vec<Section> {
 pub fn sections(content: &Content, listed: &[&Person], defects: &Defects) -> Vec<Section> {
     match content {
         Content::ResidentRecord(r) => resident_sections(r, listed, defects),
-        Content::SealRegistration(s) => seal_sections(s),
+        Content::SealRegistration(s) => seal_sections(s, defects),
         Content::Tax(t) => tax_sections(t),
-        Content::FamilyRegister(k) => family_register_sections(k),
-        Content::FamilyRegisterAnnex(a) => annex_sections(a),
+        Content::FamilyRegister(k) => family_register_sections(k, defects),
+        Content::FamilyRegisterAnnex(a) => annex_sections(a, defects),
     }
 }
 

@@ -42,12 +42,31 @@ const ERAS: &[Era] = &[
 /// 1868-10-23 has no era here and is printed in the Gregorian calendar
 /// with the same shape (`1868年10月22日`).
 pub fn wareki(date: NaiveDate) -> String {
+    wareki_with(date, EraMistakes::default())
+}
+
+/// The mistakes a defect switch makes in 和暦 (none by default).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EraMistakes {
+    /// The era table is compared with `>`: an era's first day is still the old era.
+    pub switches_a_day_late: bool,
+    /// The first year is printed `1年`, not `元年`.
+    pub first_year_as_one: bool,
+}
+
+/// [`wareki`], with the given mistakes.
+pub fn wareki_with(date: NaiveDate, mistakes: EraMistakes) -> String {
     for era in ERAS {
         let (y, m, d) = era.first_day;
         let first = NaiveDate::from_ymd_opt(y, m, d).expect("era table holds valid dates");
-        if date >= first {
+        let in_era = if mistakes.switches_a_day_late {
+            date > first
+        } else {
+            date >= first
+        };
+        if in_era {
             let year = date.year() - y + 1;
-            let year = if year == 1 {
+            let year = if year == 1 && !mistakes.first_year_as_one {
                 "元".to_string()
             } else {
                 year.to_string()

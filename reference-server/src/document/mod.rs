@@ -41,7 +41,7 @@ mod wrap;
 #[cfg(test)]
 mod tests;
 
-pub use era::wareki;
+pub use era::{EraMistakes, wareki, wareki_with};
 
 /// Everything printed on one certificate, already decided by the server.
 #[derive(Debug, Clone, PartialEq)]

@@ -27,6 +27,14 @@ pub enum Finding {
         expected: Vec<String>,
         named: Vec<String>,
     },
+    /// The right persons, in another order than the register's.
+    PersonOrder {
+        expected: Vec<String>,
+        named: Vec<String>,
+    },
+    /// Names that are no registered person's name where the register has another:
+    /// (register, certificate) pairs, e.g. a compatibility ideograph normalised away.
+    NamesChanged(Vec<(String, String)>),
     /// The register gives the holder no such certificate, yet one was issued.
     NotIssuable(String),
     /// The certificate prints a person under DV等支援措置 (a kiosk never does).
@@ -99,6 +107,27 @@ impl fmt::Display for Finding {
                 list(named),
                 list(expected)
             ),
+            Self::PersonOrder { expected, named } => write!(
+                f,
+                "the certificate lists {} in this order, but register order is {}",
+                list(named),
+                list(expected)
+            ),
+            Self::NamesChanged(pairs) => {
+                write!(
+                    f,
+                    "names must keep the register's code points; the certificate changes them:"
+                )?;
+                for (register, printed) in pairs {
+                    write!(
+                        f,
+                        "\n    register `{register}` ({}), certificate `{printed}` ({})",
+                        code_points(register),
+                        code_points(printed)
+                    )?;
+                }
+                Ok(())
+            }
             Self::NotIssuable(why) => write!(
                 f,
                 "the register gives this card no such certificate ({why}), yet it was issued"
@@ -153,6 +182,40 @@ impl fmt::Display for Finding {
             ),
         }
     }
+}
+
+impl Finding {
+    /// The finding for a certificate whose persons' names are not the expected ones:
+    /// the same names in another order, names no registered person has (a register name
+    /// changed on its way), or else another resident's certificate.
+    pub fn of_persons(
+        expected: Vec<String>,
+        named: Vec<String>,
+        is_registered: impl Fn(&str) -> bool,
+    ) -> Self {
+        let (mut a, mut b) = (expected.clone(), named.clone());
+        a.sort();
+        b.sort();
+        if a == b {
+            return Self::PersonOrder { expected, named };
+        }
+        if expected.len() == named.len() {
+            let changed: Vec<(String, String)> = expected
+                .iter()
+                .zip(&named)
+                .filter(|(e, n)| e != n)
+                .map(|(e, n)| (e.clone(), n.clone()))
+                .collect();
+            if changed.iter().all(|(_, n)| !is_registered(n)) {
+                return Self::NamesChanged(changed);
+            }
+        }
+        Self::Persons { expected, named }
+    }
+}
+
+fn code_points(text: &str) -> String {
+    crate::checks::printed_text::code_points(text)
 }
 
 fn list(names: &[String]) -> String {

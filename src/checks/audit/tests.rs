@@ -256,3 +256,29 @@ fn a_holder_under_the_age_limit_gets_nothing() {
         [Finding::NotIssuable(why)] if why.contains("under the age limit of 15")
     ));
 }
+
+#[test]
+fn persons_in_another_order_or_with_changed_code_points_are_told_apart() {
+    let names = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+    let registered =
+        |n: &str| ["三浦 健二", "三浦 遥", "三浦 蒼太", "\u{FA10}本 \u{FA19}也"].contains(&n);
+    assert!(matches!(
+        Finding::of_persons(
+            names(&["三浦 健二", "三浦 蒼太", "三浦 遥"]),
+            names(&["三浦 健二", "三浦 遥", "三浦 蒼太"]),
+            registered
+        ),
+        Finding::PersonOrder { .. }
+    ));
+    let changed = Finding::of_persons(
+        names(&["\u{FA10}本 \u{FA19}也"]),
+        names(&["\u{585A}本 \u{795E}也"]),
+        registered,
+    );
+    let text = changed.to_string();
+    assert!(text.contains("U+FA10") && text.contains("U+585A"), "{text}");
+    assert!(matches!(
+        Finding::of_persons(names(&["三浦 健二"]), names(&["三浦 遥"]), registered),
+        Finding::Persons { .. }
+    ));
+}
