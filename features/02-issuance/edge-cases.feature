@@ -10,7 +10,7 @@
   背景:
     前提 受付日時は "2026-11-26T10:00:00+09:00" である
 
-  @requires-type-juminhyo @catches-era-boundary-off-by-one-day @catches-gannen-printed-as-1
+  @requires-type-juminhyo @catches-era-boundary-off-by-one-day @catches-gannen-printed-as-1 @rule-pdf-wareki
   シナリオ: 大正15年12月24日と昭和元年12月25日生まれ、昭和64年1月7日と平成元年1月8日に住民となった夫婦の世帯全員の写し
     前提 カード "C070" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -20,7 +20,7 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書の本文には住民記録から求めた記載事項が和暦と登録どおりの文字と順序で印字されている
 
-  @requires-type-juminhyo @catches-era-boundary-off-by-one-day @catches-gannen-printed-as-1
+  @requires-type-juminhyo @catches-era-boundary-off-by-one-day @catches-gannen-printed-as-1 @rule-pdf-wareki
   シナリオ: 昭和64年1月7日と平成元年1月8日生まれの夫婦と、平成31年4月30日と令和元年5月1日生まれの双子の世帯全員の写し
     前提 カード "C072" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -29,7 +29,7 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書の本文には住民記録から求めた記載事項が和暦と登録どおりの文字と順序で印字されている
 
-  @requires-type-koseki-zenbu @catches-era-boundary-off-by-one-day @catches-gannen-printed-as-1
+  @requires-type-koseki-zenbu @catches-era-boundary-off-by-one-day @catches-gannen-printed-as-1 @rule-pdf-wareki
   シナリオ: 元号の変わり目の前後に生まれた人の戸籍全部事項証明書
     前提 カード "C073" を置く
     かつ 証明書 "戸籍全部事項証明書" を選ぶ
@@ -37,7 +37,7 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書の本文には住民記録から求めた記載事項が和暦と登録どおりの文字と順序で印字されている
 
-  @requires-type-koseki-zenbu @catches-era-boundary-off-by-one-day @catches-gannen-printed-as-1
+  @requires-type-koseki-zenbu @catches-era-boundary-off-by-one-day @catches-gannen-printed-as-1 @rule-pdf-wareki
   シナリオ: 大正15年12月24日と昭和元年12月25日に生まれた夫婦の戸籍全部事項証明書
     前提 カード "C071" を置く
     かつ 証明書 "戸籍全部事項証明書" を選ぶ
@@ -45,7 +45,7 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書の本文には住民記録から求めた記載事項が和暦と登録どおりの文字と順序で印字されている
 
-  @requires-type-fuhyo @catches-era-boundary-off-by-one-day @catches-gannen-printed-as-1
+  @requires-type-fuhyo @catches-era-boundary-off-by-one-day @catches-gannen-printed-as-1 @rule-pdf-wareki
   シナリオ: 附票の住所を定めた日は元号の変わり目の前後と元年の暮れでも正しい元号で印字される
     前提 カード "C072" を置く
     かつ 証明書 "戸籍の附票の写し" を選ぶ
@@ -54,7 +54,7 @@
     かつ 文書の本文には住民記録から求めた記載事項が和暦と登録どおりの文字と順序で印字されている
 
   # 塚 は U+FA10、神 は U+FA19（NFC ではそれぞれ U+585A、U+795E に変わる）。
-  @requires-type-juminhyo @catches-names-nfc-normalised
+  @requires-type-juminhyo @catches-names-nfc-normalised @rule-code-points @rule-pdf-text
   シナリオ: 正規化で変わる互換漢字と結合用濁点は記載事項でも本文でも登録どおりの符号位置のまま
     前提 カード "C080" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -66,7 +66,7 @@
     かつ 文書の本文には住民記録から求めた記載事項が和暦と登録どおりの文字と順序で印字されている
 
   # 塚 は U+FA10、ど は と + U+3099（NFC では U+3069 に合成される）。
-  @requires-type-koseki-zenbu @catches-names-nfc-normalised
+  @requires-type-koseki-zenbu @catches-names-nfc-normalised @rule-code-points @rule-pdf-text
   シナリオ: 戸籍全部事項証明書でも互換漢字と結合用濁点は登録どおりの符号位置のまま
     前提 カード "C081" を置く
     かつ 証明書 "戸籍全部事項証明書" を選ぶ
@@ -75,7 +75,7 @@
     かつ 記載事項は住民記録と一致する
     かつ 文書の本文には住民記録から求めた記載事項が和暦と登録どおりの文字と順序で印字されている
 
-  @requires-type-juminhyo @catches-household-sorted-by-birth
+  @requires-type-juminhyo @catches-household-sorted-by-birth @rule-scope-household @rule-register-order
   シナリオ: 世帯全員の写しは生年月日順でも番号順でもなく住民記録の順に載る（後から戻った長女が最後）
     前提 カード "C077" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -85,7 +85,7 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書の本文には住民記録から求めた記載事項が和暦と登録どおりの文字と順序で印字されている
 
-  @requires-type-juminhyo @catches-household-sorted-by-birth
+  @requires-type-juminhyo @catches-household-sorted-by-birth @rule-scope-members @rule-register-order
   シナリオ: 世帯の一部の写しは選んだ順でも生年月日順でもなく住民記録の順に載る
     前提 カード "C077" を置く
     かつ 証明書 "住民票の写し" を選ぶ
