@@ -350,6 +350,9 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
     if outcome.summary.passed + outcome.summary.failed + outcome.summary.errors == 0 {
         println!("no scenario ran: that is never a pass");
     }
+    if let Some(mocks) = outcome.summary.mock_line() {
+        println!("{mocks}");
+    }
     println!("{}", outcome.summary.closing_line());
     Ok(outcome.exit_code)
 }

@@ -1,5 +1,5 @@
 # language: ja
-@phase-connection @requires-koseki-non-resident @requires-type-koseki-zenbu
+@phase-connection @requires-koseki-non-resident @requires-type-koseki-zenbu @mock-only
 機能: 接続試験 — 交付センターの振り分け
   交付センターは候補サーバの識別情報から担当の団体コードを知り、カードについて担当するすべての
   市区町村のメニューを集める。住所地の証明書は住所地へ、戸籍と附票は本籍地へ、メニューを示した

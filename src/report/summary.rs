@@ -56,8 +56,47 @@ pub struct Summary {
     pub errors: usize,
     /// Scenarios not applicable (JUnit `skipped`).
     pub skipped: usize,
+    /// The candidate's verdict: the scenarios that judge the candidate (all but
+    /// `@mock-only`).
+    pub verdict: Counts,
+    /// The scenarios tagged `@mock-only`: they check kofu's own mocks (the center's card
+    /// checks and service hours, the kiosk's PIN lock), not the candidate, and are
+    /// reported apart from its verdict. A failure among them still fails the run.
+    pub mocks: Counts,
     /// Every scenario, sorted by feature and line.
     pub scenarios: Vec<ScenarioResult>,
+}
+
+/// The tag of a scenario that checks kofu's own mocks, not the candidate.
+pub const MOCK_ONLY_TAG: &str = "mock-only";
+
+/// Scenario counts of one part of a run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Passed.
+    pub passed: usize,
+    /// Failed, recorded snapshots and errors included.
+    pub failed: usize,
+    /// Not applicable.
+    pub skipped: usize,
+}
+
+impl Counts {
+    fn of<'a>(scenarios: impl Iterator<Item = &'a ScenarioResult>) -> Self {
+        let mut c = Self::default();
+        for s in scenarios {
+            match s.verdict {
+                Verdict::Passed => c.passed += 1,
+                Verdict::Skipped => c.skipped += 1,
+                Verdict::Failed | Verdict::Recorded | Verdict::Error => c.failed += 1,
+            }
+        }
+        c
+    }
+}
+
+fn mock_only(s: &ScenarioResult) -> bool {
+    s.tags.iter().any(|t| t == MOCK_ONLY_TAG)
 }
 
 /// A slug for a Cucumber JSON id: lowercase, whitespace as `-`, no `;`.
@@ -103,6 +142,8 @@ impl Summary {
             recorded: count(&|v| v == Verdict::Recorded),
             errors: count(&|v| v == Verdict::Error) + setup_error,
             skipped: count(&|v| v == Verdict::Skipped),
+            verdict: Counts::of(scenarios.iter().filter(|s| !mock_only(s))),
+            mocks: Counts::of(scenarios.iter().filter(|s| mock_only(s))),
             scenarios,
         }
     }
@@ -124,15 +165,30 @@ impl Summary {
         )
     }
 
-    /// The closing line: `N passed, N failed, N skipped`, where failed counts every
-    /// scenario that is not a pass nor skipped (failures, recorded snapshots, errors).
+    /// The closing line: the candidate's verdict, `N passed, N failed, N skipped`, where
+    /// failed counts every scenario that is not a pass nor skipped (failures, recorded
+    /// snapshots, errors, a setup error). `@mock-only` scenarios are not in it (see
+    /// [`Self::mock_line`]).
     pub fn closing_line(&self) -> String {
+        let setup_error = usize::from(self.status == RunStatus::SetupError);
         format!(
             "{} passed, {} failed, {} skipped",
-            self.passed,
-            self.failed + self.errors,
-            self.skipped
+            self.verdict.passed,
+            self.verdict.failed + setup_error,
+            self.verdict.skipped
         )
+    }
+
+    /// The line of kofu's own mocks, printed before the closing line; `None` when the
+    /// run had no `@mock-only` scenario.
+    pub fn mock_line(&self) -> Option<String> {
+        let m = self.mocks;
+        (m.passed + m.failed + m.skipped > 0).then(|| {
+            format!(
+                "kofu's own mocks (@mock-only, not part of the candidate's verdict): {} passed, {} failed, {} skipped",
+                m.passed, m.failed, m.skipped
+            )
+        })
     }
 
     /// The exit code (see [`crate::exit`]).
