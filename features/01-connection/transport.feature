@@ -14,7 +14,7 @@
     もし 関係のない認証局のクライアント証明書で識別情報を要求する
     ならば 接続は拒否される
 
-  @requires-mtls @rule-mtls-handshake
+  @requires-mtls @rule-mtls-handshake @catches-identity-wrong-profile-version
   シナリオ: 交付センターのクライアント証明書なら接続できる
     もし 識別情報を要求する
     ならば 識別情報のプロファイル版は "1.0" である

@@ -9,7 +9,7 @@
   背景:
     前提 受付日時は "2026-11-26T10:00:00+09:00" である
 
-  @requires-type-juminhyo @snapshot-juminhyo-self
+  @requires-type-juminhyo @snapshot-juminhyo-self @catches-resident-code-printed
   シナリオ: 本人のみの住民票の写しのスナップショット
     前提 カード "C001" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -17,7 +17,7 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-juminhyo @snapshot-juminhyo-household
+  @requires-type-juminhyo @snapshot-juminhyo-household @catches-household-only-holder
   シナリオ: 世帯主・続柄と本籍・筆頭者を表示した世帯全員の住民票の写しのスナップショット
     前提 カード "C001" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -27,7 +27,7 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-juminhyo @snapshot-juminhyo-members
+  @requires-type-juminhyo @snapshot-juminhyo-members @catches-members-scope-whole-household
   シナリオ: 世帯の一部の住民票の写しのスナップショット
     前提 カード "C001" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -46,7 +46,7 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-juminhyo-kisai @snapshot-juminhyo-kisai
+  @requires-type-juminhyo-kisai @snapshot-juminhyo-kisai @catches-kanji-substituted
   シナリオ: 𠮷田 花子の住民票記載事項証明書のスナップショット
     前提 カード "C007" を置く
     かつ 証明書 "住民票記載事項証明書" を選ぶ
@@ -54,14 +54,14 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-inkan @snapshot-inkan
+  @requires-type-inkan @snapshot-inkan @catches-seireki-issue-date
   シナリオ: 印鑑登録証明書のスナップショット
     前提 カード "C001" を置く
     かつ 証明書 "印鑑登録証明書" を選ぶ
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-kazei @snapshot-kazei-2026
+  @requires-type-kazei @snapshot-kazei-2026 @catches-tax-assessment-by-income-year
   シナリオ: 2026年度の課税証明書のスナップショット
     前提 カード "C001" を置く
     かつ 証明書 "課税(非課税)証明書" を選ぶ
@@ -69,7 +69,7 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-kazei @snapshot-kazei-exempt
+  @requires-type-kazei @snapshot-kazei-exempt @catches-tax-assessment-by-income-year
   シナリオ: 非課税の人の課税(非課税)証明書のスナップショット
     前提 カード "C037" を置く
     かつ 証明書 "課税(非課税)証明書" を選ぶ
@@ -77,7 +77,7 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-shotoku @snapshot-shotoku-2025
+  @requires-type-shotoku @snapshot-shotoku-2025 @catches-tax-assessment-by-income-year
   シナリオ: 2025年度の所得証明書のスナップショット
     前提 カード "C036" を置く
     かつ 証明書 "所得証明書" を選ぶ
@@ -85,14 +85,14 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-koseki-zenbu @snapshot-koseki-zenbu
+  @requires-type-koseki-zenbu @snapshot-koseki-zenbu @catches-letter-paper
   シナリオ: 戸籍全部事項証明書のスナップショット
     前提 カード "C001" を置く
     かつ 証明書 "戸籍全部事項証明書" を選ぶ
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-koseki-kojin @requires-koseki-non-resident @requires-honseki-municipality @snapshot-koseki-kojin-shirasuna
+  @requires-type-koseki-kojin @requires-koseki-non-resident @requires-honseki-municipality @snapshot-koseki-kojin-shirasuna @catches-koseki-kojin-lists-all
   シナリオ: 本籍地の白砂町が交付する戸籍個人事項証明書のスナップショット
     前提 対象の市区町村は "990002" である
     かつ カード "C039" を置く
@@ -100,14 +100,14 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-fuhyo @snapshot-fuhyo
+  @requires-type-fuhyo @snapshot-fuhyo @catches-letter-paper
   シナリオ: 戸籍の附票の写しのスナップショット
     前提 カード "C001" を置く
     かつ 証明書 "戸籍の附票の写し" を選ぶ
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-fuhyo @requires-koseki-non-resident @requires-honseki-municipality @snapshot-fuhyo-shirasuna
+  @requires-type-fuhyo @requires-koseki-non-resident @requires-honseki-municipality @snapshot-fuhyo-shirasuna @catches-wrong-fee-table
   シナリオ: 本籍地の白砂町が交付する戸籍の附票の写しのスナップショット
     前提 対象の市区町村は "990002" である
     かつ カード "C039" を置く

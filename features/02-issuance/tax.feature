@@ -9,7 +9,7 @@
     かつ カード "C001" を置く
 
   @regression
-  @requires-type-kazei
+  @requires-type-kazei @catches-tax-assessment-by-income-year
   シナリオ: 2024年度の課税証明書
     前提 証明書 "課税(非課税)証明書" を選ぶ
     かつ 年度 2024 を選ぶ
@@ -25,7 +25,7 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書の本文に記載事項がすべて印字されている
 
-  @requires-type-kazei
+  @requires-type-kazei @catches-tax-assessment-by-income-year
   シナリオ: 2026年度の課税証明書
     前提 証明書 "課税(非課税)証明書" を選ぶ
     かつ 年度 2026 を選ぶ
@@ -34,7 +34,7 @@
     かつ 文書の本文に記載事項がすべて印字されている
     かつ 証明文と市区町村長の職名・氏名と証明書番号が印字されている
 
-  @requires-type-shotoku
+  @requires-type-shotoku @catches-tax-assessment-by-income-year
   シナリオ: 2024年度の所得証明書
     前提 証明書 "所得証明書" を選ぶ
     かつ 年度 2024 を選ぶ
@@ -59,7 +59,7 @@
     かつ 文書の本文に記載事項がすべて印字されている
     かつ 証明文と市区町村長の職名・氏名と証明書番号が印字されている
 
-  @requires-type-kazei
+  @requires-type-kazei @catches-tax-assessment-by-income-year
   シナリオ: 非課税の人の課税(非課税)証明書は税額 0 円を印字する
     前提 カード "C037" を置く
     かつ 証明書 "課税(非課税)証明書" を選ぶ
@@ -68,7 +68,7 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書の本文に記載事項がすべて印字されている
 
-  @requires-type-shotoku
+  @requires-type-shotoku @catches-tax-assessment-by-income-year
   シナリオ: 転入した年の翌年度だけ課税のある人の所得証明書
     前提 カード "C036" を置く
     かつ 証明書 "所得証明書" を選ぶ

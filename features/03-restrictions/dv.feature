@@ -20,7 +20,7 @@
     もし 1 通を請求する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @rule-dv-nothing-issued
+  @rule-dv-nothing-issued @catches-age-refusal-explained
   シナリオ: 支援措置の対象者の子のメニューは空で、直接請求しても断られる
     前提 カード "C028" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -45,7 +45,7 @@
     かつ メニューが示さない種類と年度は、直接請求してもすべて断られる
     かつ この試験の証拠に保護の理由を示す語は現れない
 
-  @rule-dv-household
+  @rule-dv-household @catches-household-head-always-printed
   シナリオ: 支援措置の対象者と同じ世帯の、対象でない世帯主には交付される
     前提 カード "C026" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -95,7 +95,7 @@
       | 戸籍全部事項証明書 |
       | 戸籍の附票の写し   |
 
-  @rule-dv-family-register
+  @rule-dv-family-register @catches-koseki-kojin-lists-all
   シナリオ: 対象者のいる戸籍でも、対象でない者の個人事項証明書は本人だけを記載して交付される
     前提 カード "C026" を置く
     かつ 証明書 "戸籍個人事項証明書" を選ぶ

@@ -15,6 +15,7 @@
     もし 1 通を請求する
     ならば HTTP 422 でエラーコード "registration-required" が返る
 
+  @catches-page-from-another-document
   シナリオ: 利用登録が承認された人には交付される
     前提 カード "C039" を置く
     もし 1 通を請求する
@@ -46,7 +47,7 @@
     ならば メニューは空である
     かつ メニューの利用登録申請の状態は "none" である
 
-  @rule-registration-filing
+  @rule-registration-filing @catches-koseki-before-approval
   シナリオ: 端末から利用登録申請を提出すると審査中になり、承認までは交付されない
     前提 カード "C040" を置く
     もし 利用登録申請を提出する
@@ -59,6 +60,7 @@
     もし 1 通を請求する
     ならば HTTP 422 でエラーコード "registration-required" が返る
 
+  @catches-koseki-kojin-lists-all
   シナリオ: 利用登録が承認された人のメニューには本籍地の証明書が示され、どれも交付される
     前提 カード "C039" を置く
     もし メニューを要求する

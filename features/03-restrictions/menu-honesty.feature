@@ -46,7 +46,7 @@
       | 他市に住み利用登録のない     | C048   | 2026-11-26T10:00:00+09:00 |
       | 本籍地が白砂町               | C039   | 2026-11-26T10:00:00+09:00 |
 
-  @requires-koseki-non-resident @requires-honseki-municipality
+  @requires-koseki-non-resident @requires-honseki-municipality @catches-domicile-menu-omits-kojin
   シナリオアウトライン: 本籍地 白砂町のメニューは、<事情>の人についても正直である
     前提 受付日時は "2026-11-26T10:00:00+09:00" である
     かつ 対象の市区町村は "990002" である

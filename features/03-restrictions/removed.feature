@@ -23,7 +23,7 @@
     もし 1 通を請求する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @requires-koseki-non-resident @requires-type-koseki-zenbu
+  @requires-koseki-non-resident @requires-type-koseki-zenbu @catches-moved-out-served
   シナリオ: 転出した人の戸籍は本籍地の規則に従い、利用登録申請の承認まで交付されない
     # 西村 隆の戸籍 K011 は青葉台市にあるが、転出したので青葉台市はもう住所地ではない。
     前提 カード "C029" を置く
@@ -34,6 +34,7 @@
     もし 1 通を請求する
     ならば HTTP 422 でエラーコード "registration-required" が返る
 
+  @catches-not-issuable-as-403
   シナリオ: 死亡した人のカードではメニューに住所地の証明書はなく、直接請求しても断られる
     前提 カード "C031" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -43,7 +44,7 @@
     もし 1 通を請求する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @requires-type-shotoku
+  @requires-type-shotoku @catches-not-issuable-as-403
   シナリオ: 死亡した人の所得証明書は、課税のある年度でも断られる
     前提 カード "C031" を置く
     かつ 証明書 "所得証明書" を選ぶ

@@ -28,13 +28,13 @@
     もし 1 通を請求する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @requires-type-inkan @rule-seal-active-only
+  @requires-type-inkan @rule-seal-active-only @catches-menu-offers-unregistered-seal
   シナリオ: 成年被後見人には印鑑登録証明書を示さない
     前提 カード "C035" を置く
     もし メニューを要求する
     ならば メニューに "印鑑登録証明書" はない
 
-  @requires-type-inkan @rule-seal-active-only
+  @requires-type-inkan @rule-seal-active-only @catches-missing-version-header
   シナリオ: 印鑑登録のある成人には印鑑登録証明書を示す
     前提 カード "C001" を置く
     もし メニューを要求する

@@ -9,7 +9,7 @@
   背景:
     前提 受付日時は "2026-11-26T10:00:00+09:00" である
 
-  @requires-type-kazei
+  @requires-type-kazei @catches-tax-assessment-by-income-year
   シナリオ: 課税のある年度の課税証明書は交付される
     前提 カード "C036" を置く
     かつ 証明書 "課税(非課税)証明書" を選ぶ
@@ -26,7 +26,7 @@
     もし 1 通を請求する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @requires-type-kazei @rule-options-not-offered
+  @requires-type-kazei @rule-options-not-offered @catches-error-without-version-header
   シナリオ: 市区町村が取り扱わない年度は not-offered で断られる
     前提 カード "C036" を置く
     かつ 証明書 "課税(非課税)証明書" を選ぶ
@@ -44,7 +44,7 @@
     もし 1 通を請求する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @requires-type-kazei
+  @requires-type-kazei @catches-tax-assessment-by-income-year
   シナリオ: 非課税の人にも課税(非課税)証明書が交付され、税額は 0 円である
     前提 カード "C037" を置く
     かつ 証明書 "課税(非課税)証明書" を選ぶ

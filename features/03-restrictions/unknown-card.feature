@@ -15,7 +15,7 @@
     かつ メニューに利用登録申請の状態はない
     かつ メニューが示さない種類と年度は、直接請求してもすべて断られる
 
-  @requires-koseki-non-resident @rule-registration-refusals
+  @requires-koseki-non-resident @rule-registration-refusals @catches-unknown-card-own-code
   シナリオ: 未登録のカードでは利用登録申請も断られる
     前提 対象の市区町村は "990002" である
     もし メニューを要求する

@@ -12,7 +12,7 @@
     かつ 証明書 "住民票の写し" を選ぶ
     かつ 交付範囲 "本人のみ" を選ぶ
 
-  @rule-outcome-repeat
+  @rule-outcome-repeat @catches-cancel-ignored
   シナリオ: 同じ印刷結果を二度報告しても記録は一件のまま変わらない
     もし 2 通を請求する
     かつ 1 通目までを確定、残りを取消として報告する

@@ -10,7 +10,7 @@
     かつ 証明書 "住民票の写し" を選ぶ
     かつ 交付範囲 "本人のみ" を選ぶ
 
-  @regression @rule-records-content
+  @regression @rule-records-content @catches-copies-charged-as-one
   シナリオ: 全部数が印刷されれば全部数が確定する
     もし 2 通を請求する
     かつ すべての部数の印刷を確定として報告する

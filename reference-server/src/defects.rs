@@ -98,6 +98,9 @@ defects! {
     /// A display option sent as `false` is taken as asked for.
     OptionPresenceMeansTrue = "option-presence-means-true":
         "a display option is read by its presence, so `show_relationship: false` and `show_honseki: false` sent explicitly print them",
+    /// The menu leaves out 戸籍個人事項証明書, which is still issued.
+    DomicileMenuOmitsKojin = "domicile-menu-omits-kojin":
+        "the menu is built from an older offer table than the issuance: 戸籍個人事項証明書 is issued when asked but never shown on the 本籍地's menu",
     /// A repeated request id creates a new issuance.
     NotIdempotent = "not-idempotent":
         "a resent request id creates a second issuance with a new id and number",

@@ -50,6 +50,9 @@ pub async fn menu(
                 .position(|t| *t == i.certificate)
         });
     }
+    if state.defects().on(Defect::DomicileMenuOmitsKojin) {
+        items.retain(|i| i.certificate != CertificateType::KosekiKojin);
+    }
     if state.defects().on(Defect::MenuFeeDiffers) {
         for item in items
             .iter_mut()
