@@ -251,7 +251,7 @@ impl KofuWorld {
             card_serial,
             certificate,
             options,
-            copies,
+            copies: i64::from(copies),
         }
     }
 }

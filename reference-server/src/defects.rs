@@ -218,6 +218,12 @@ defects! {
     /// The menu offers 印鑑登録証明書 without checking the 印鑑登録.
     MenuOffersUnregisteredSeal = "menu-offers-unregistered-seal":
         "the menu offers 印鑑登録証明書 to every served resident: the menu lists the municipality's types, only the issuance checks the 印鑑登録, so the kiosk takes a request it then refuses",
+    /// `null` in a request body is read as an omitted field.
+    NullAcceptedAsOmitted = "null-accepted-as-omitted":
+        "`null` in a request body is taken for an omitted field (a lenient JSON layer drops null members): `\"members\": null` or `\"options\": null` is issued instead of 400 malformed-request",
+    /// `copies` is parsed into an unsigned byte.
+    CopiesNegativeMalformed = "copies-negative-malformed":
+        "`copies` is parsed into an unsigned byte: -1 or a huge integer is 400 malformed-request instead of 422 invalid-request",
     /// Unknown operator codes are refused.
     UnknownOperatorRejected = "unknown-operator-rejected":
         "requests from a store operator code missing from the local table are refused",

@@ -529,6 +529,18 @@ async fn bites(defect: Defect) {
                 .await
                 .error(422, "invalid-request");
         }
+        Defect::NullAcceptedAsOmitted => {
+            let mut req = serde_json::to_value(juminhyo("C001")).unwrap();
+            req["options"]["members"] = serde_json::Value::Null;
+            let _: Issuance = h.post(&paths::issuances(AOBADAI), &req).await.ok();
+        }
+        Defect::CopiesNegativeMalformed => {
+            let mut req = juminhyo("C001");
+            req.copies = -1;
+            h.post(&paths::issuances(AOBADAI), &req)
+                .await
+                .error(400, "malformed-request");
+        }
     }
 }
 

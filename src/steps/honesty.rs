@@ -29,11 +29,11 @@ pub async fn issue_at_fee(
                     req.certificate,
                     req.copies,
                     fee,
-                    fee * u32::from(req.copies),
+                    fee * u32::try_from(req.copies).unwrap_or(0),
                 );
                 let actual = (
                     issued.certificate,
-                    issued.copies,
+                    i64::from(issued.copies),
                     issued.fee_per_copy,
                     issued.fee_total,
                 );
