@@ -224,6 +224,9 @@ defects! {
     /// `copies` is parsed into an unsigned byte.
     CopiesNegativeMalformed = "copies-negative-malformed":
         "`copies` is parsed into an unsigned byte: -1 or a huge integer is 400 malformed-request instead of 422 invalid-request",
+    /// The new 年度 is issued from 1 April.
+    FiscalYearFromApril = "fiscal-year-from-april":
+        "the new 年度's tax certificates are offered from 1 April, the start of the 年度, though its assessment is decided only on 1 June: in April and May the menu offers a year not yet assessed",
     /// Unknown operator codes are refused.
     UnknownOperatorRejected = "unknown-operator-rejected":
         "requests from a store operator code missing from the local table are refused",

@@ -534,6 +534,15 @@ async fn bites(defect: Defect) {
             req["options"]["members"] = serde_json::Value::Null;
             let _: Issuance = h.post(&paths::issuances(AOBADAI), &req).await.ok();
         }
+        Defect::FiscalYearFromApril => {
+            let m = menu(&h, "C001", "2026-05-31T10:00:00+09:00").await;
+            let kazei = m
+                .items
+                .iter()
+                .find(|i| i.certificate == CertificateType::Kazei)
+                .unwrap();
+            assert!(kazei.fiscal_years.contains(&2026));
+        }
         Defect::CopiesNegativeMalformed => {
             let mut req = juminhyo("C001");
             req.copies = -1;

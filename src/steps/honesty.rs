@@ -189,6 +189,16 @@ async fn hidden_are_refused(world: &mut KofuWorld) {
             probes.push((probe_request(world, t, options, 1), "not-offered"));
         }
     }
+    // A 年度 the municipality offers but not yet decided at the reception date is offered
+    // to nobody (profile: "Tax years"), whatever the holder.
+    let date = kofu_profile::time::jst_date(&world.reception_time());
+    for ((_, req), expected) in &mut probes {
+        if let Some(year) = req.options.fiscal_year
+            && !crate::checks::expected::fiscal_year::decided(year, date)
+        {
+            *expected = "not-offered";
+        }
+    }
     let mut problems = Vec::new();
     for ((label, req), expected) in probes {
         let reply = world.candidate().issue(&code, &req).await;

@@ -97,7 +97,7 @@ pub async fn issue(
     }
 
     let (offer, copies) =
-        request::check_claims(municipality, &req).map_err(|d| denial_error(d, defects))?;
+        request::check_claims(municipality, &req, defects).map_err(|d| denial_error(d, defects))?;
     // 交付手数料 per copy: the claimed fee of the type, on the issuance and its record.
     let fee = if defects.on(Defect::WrongFeeTable) && req.certificate == CertificateType::Fuhyo {
         municipality

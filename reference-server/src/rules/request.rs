@@ -9,6 +9,7 @@ use kofu_profile::{CertificateType, IssuanceOptions, Scope};
 
 use super::eligibility::Evaluation;
 use super::{Denial, Refusal};
+use crate::defects::Defects;
 
 fn invalid(message: impl Into<String>) -> Denial {
     Denial::Invalid(message.into())
@@ -58,6 +59,7 @@ fn check_options(certificate: CertificateType, o: &IssuanceOptions) -> Result<()
 pub fn check_claims<'m>(
     municipality: &'m Municipality,
     req: &IssuanceRequest,
+    defects: &Defects,
 ) -> Result<(&'m CertificateOffer, u8), Denial> {
     let t = req.certificate;
     let offer = municipality
@@ -96,6 +98,14 @@ pub fn check_claims<'m>(
     {
         return Err(Denial::NotOffered(format!(
             "fiscal year {year} is not offered"
+        )));
+    }
+    // A 年度 not yet decided at the reception is issued to nobody.
+    if let Some(year) = o.fiscal_year
+        && !super::assessment_decided(year, &req.reception.reception_time, defects)
+    {
+        return Err(Denial::NotOffered(format!(
+            "fiscal year {year} is not decided before 1 June {year}"
         )));
     }
     Ok((offer, copies))
