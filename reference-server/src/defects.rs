@@ -227,6 +227,12 @@ defects! {
     /// The new 年度 is issued from 1 April.
     FiscalYearFromApril = "fiscal-year-from-april":
         "the new 年度's tax certificates are offered from 1 April, the start of the 年度, though its assessment is decided only on 1 June: in April and May the menu offers a year not yet assessed",
+    /// Tax amounts printed without digit grouping.
+    TaxAmountUngrouped = "tax-amount-ungrouped":
+        "tax certificates print amounts without digit grouping (5350000円): the form's number format was left at the library default",
+    /// 所得の年 printed as the 年度.
+    IncomeYearPrintedAsFiscalYear = "income-year-printed-as-fiscal-year":
+        "the tax certificate prints the 年度 (令和8年度) where the 所得の年 (令和7年分) belongs: the form's two year fields are bound to the same column",
     /// Unknown operator codes are refused.
     UnknownOperatorRejected = "unknown-operator-rejected":
         "requests from a store operator code missing from the local table are refused",

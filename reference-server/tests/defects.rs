@@ -543,6 +543,32 @@ async fn bites(defect: Defect) {
                 .unwrap();
             assert!(kazei.fiscal_years.contains(&2026));
         }
+        Defect::TaxAmountUngrouped => {
+            let req = issuance_request(
+                "C001",
+                CertificateType::Kazei,
+                IssuanceOptions {
+                    fiscal_year: Some(2026),
+                    ..Default::default()
+                },
+                1,
+            );
+            let t = text(&issue(&h, AOBADAI, &req).await);
+            assert!(t.contains("5350000円"), "{t}");
+        }
+        Defect::IncomeYearPrintedAsFiscalYear => {
+            let req = issuance_request(
+                "C001",
+                CertificateType::Kazei,
+                IssuanceOptions {
+                    fiscal_year: Some(2026),
+                    ..Default::default()
+                },
+                1,
+            );
+            let t = text(&issue(&h, AOBADAI, &req).await);
+            assert!(!t.contains("令和7年分"), "{t}");
+        }
         Defect::CopiesNegativeMalformed => {
             let mut req = juminhyo("C001");
             req.copies = -1;

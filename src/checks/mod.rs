@@ -11,6 +11,7 @@ pub mod pdf;
 pub mod pdf_forensics;
 pub mod settlement;
 pub mod snapshot;
+pub mod tax_print;
 
 use std::fmt::Debug;
 use std::path::Path;
