@@ -233,6 +233,9 @@ defects! {
     /// 所得の年 printed as the 年度.
     IncomeYearPrintedAsFiscalYear = "income-year-printed-as-fiscal-year":
         "the tax certificate prints the 年度 (令和8年度) where the 所得の年 (令和7年分) belongs: the form's two year fields are bound to the same column",
+    /// A deceased holder is treated as a non-resident on the 戸籍 side.
+    DeceasedKosekiServed = "deceased-koseki-served":
+        "a deceased holder's card is checked on the 戸籍 side like any non-resident: the menu offers the 利用登録申請 and a filing is accepted, because only the 住所地 path checks the death",
     /// Unknown operator codes are refused.
     UnknownOperatorRejected = "unknown-operator-rejected":
         "requests from a store operator code missing from the local table are refused",

@@ -569,6 +569,10 @@ async fn bites(defect: Defect) {
             let t = text(&issue(&h, AOBADAI, &req).await);
             assert!(!t.contains("令和7年分"), "{t}");
         }
+        Defect::DeceasedKosekiServed => {
+            let m = menu(&h, "C031", SCENARIO_TIME).await;
+            assert_eq!(m.koseki_registration, Some(RegistrationStatus::None));
+        }
         Defect::CopiesNegativeMalformed => {
             let mut req = juminhyo("C001");
             req.copies = -1;

@@ -246,7 +246,7 @@ pub fn evaluate<'a>(
     let Some(person) = person else {
         return Evaluation::refused(None, Refusal::UnknownCard);
     };
-    if person.status == ResidentStatus::Deceased {
+    if person.status == ResidentStatus::Deceased && !ctx.defects.on(Defect::DeceasedKosekiServed) {
         return Evaluation::refused(Some(person), Refusal::Deceased);
     }
     if let Some(limit) = ctx.municipality.restrictions.age_limit {
