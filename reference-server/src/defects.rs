@@ -236,6 +236,9 @@ defects! {
     /// A deceased holder is treated as a non-resident on the 戸籍 side.
     DeceasedKosekiServed = "deceased-koseki-served":
         "a deceased holder's card is checked on the 戸籍 side like any non-resident: the menu offers the 利用登録申請 and a filing is accepted, because only the 住所地 path checks the death",
+    /// A 利用登録申請 on file in the register is answered with a new id and filing time.
+    RegistrationOnFileForgotten = "registration-on-file-forgotten":
+        "a 利用登録申請 on file in the exported register is not imported with its id and filing time: filing again answers a new id stamped with this reception, and the recorded id is 404",
     /// Unknown operator codes are refused.
     UnknownOperatorRejected = "unknown-operator-rejected":
         "requests from a store operator code missing from the local table are refused",

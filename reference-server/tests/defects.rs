@@ -573,6 +573,11 @@ async fn bites(defect: Defect) {
             let m = menu(&h, "C031", SCENARIO_TIME).await;
             assert_eq!(m.koseki_registration, Some(RegistrationStatus::None));
         }
+        Defect::RegistrationOnFileForgotten => {
+            h.get(&paths::registration("990002", "REG-990002-000042"))
+                .await
+                .error(404, "not-found");
+        }
         Defect::CopiesNegativeMalformed => {
             let mut req = juminhyo("C001");
             req.copies = -1;
