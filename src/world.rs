@@ -264,7 +264,7 @@ impl KofuWorld {
             card_serial,
             certificate,
             options,
-            copies,
+            copies: i64::from(copies),
         }
     }
 }

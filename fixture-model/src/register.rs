@@ -17,6 +17,27 @@ pub struct Register {
     pub persons: Vec<Person>,
     /// Family registers (戸籍).
     pub family_registers: Vec<FamilyRegisterRecord>,
+    /// 利用登録申請 on file with a 本籍地: the id and filing time the 本籍地 recorded, for
+    /// every person whose `koseki_registration` is `pending`, `approved` or `rejected`.
+    #[serde(default)]
+    pub koseki_registrations: Vec<RegistrationOnFile>,
+}
+
+/// A 利用登録申請 the 本籍地's register records as filed: the server answers it with
+/// this id and filing time (menu state, `GET`, and a repeated filing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RegistrationOnFile {
+    /// The registration id, e.g. `REG-990002-000042`.
+    pub registration_id: String,
+    /// The 本籍地 it was filed with.
+    pub municipality: String,
+    /// The person (register id) who filed it.
+    pub person: String,
+    /// Its state; equals the person's `koseki_registration`.
+    pub status: RegistrationStatus,
+    /// When it was filed, `+09:00`.
+    pub filed_at: chrono::DateTime<chrono::FixedOffset>,
 }
 
 /// 世帯: a household at one address of one municipality.
@@ -274,6 +295,17 @@ impl Register {
         age.max(0) as u32
     }
 
+    /// The 利用登録申請 on file for a person with a 本籍地.
+    pub fn registration_on_file(
+        &self,
+        municipality: &str,
+        person: &str,
+    ) -> Option<&RegistrationOnFile> {
+        self.koseki_registrations
+            .iter()
+            .find(|r| r.municipality == municipality && r.person == person)
+    }
+
     pub(crate) fn check(&self) -> Result<(), FixtureError> {
         let err = |m: String| Err(FixtureError::Inconsistent(m));
         for p in &self.persons {
@@ -292,6 +324,38 @@ impl Register {
             }
             if p.individual_number.len() != 12 || p.resident_code.len() != 11 {
                 return err(format!("person {} has a malformed number", p.id));
+            }
+        }
+        for r in &self.koseki_registrations {
+            match self.person(&r.person) {
+                Some(p) if p.koseki_registration == Some(r.status) => {}
+                _ => {
+                    return err(format!(
+                        "registration {} does not match the koseki_registration of person {}",
+                        r.registration_id, r.person
+                    ));
+                }
+            }
+        }
+        for p in &self.persons {
+            let filed = matches!(
+                p.koseki_registration,
+                Some(
+                    RegistrationStatus::Pending
+                        | RegistrationStatus::Approved
+                        | RegistrationStatus::Rejected
+                )
+            );
+            let on_file = self
+                .koseki_registrations
+                .iter()
+                .filter(|r| r.person == p.id)
+                .count();
+            if filed && on_file != 1 {
+                return err(format!(
+                    "person {} has a filed koseki_registration but {on_file} registrations on file",
+                    p.id
+                ));
             }
         }
         for h in &self.households {

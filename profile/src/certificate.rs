@@ -196,7 +196,12 @@ impl std::fmt::Display for IssuanceOptions {
 #[serde(deny_unknown_fields)]
 pub struct IssuanceOptions {
     /// 住民票 types: who is listed. Required for those types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::request::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "Scope")]
     pub scope: Option<Scope>,
     /// With scope `members`: the member ids from the menu, holder included if wanted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -208,7 +213,12 @@ pub struct IssuanceOptions {
     #[serde(default, skip_serializing_if = "is_false")]
     pub show_honseki: bool,
     /// Tax types: 年度 (fiscal year) of the assessment. Required for those types.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        deserialize_with = "crate::request::present",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schemars(with = "u16")]
     pub fiscal_year: Option<u16>,
 }
 

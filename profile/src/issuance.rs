@@ -22,8 +22,12 @@ pub struct IssuanceRequest {
     /// The resident's choices.
     #[serde(default)]
     pub options: IssuanceOptions,
-    /// Number of copies, 1 to the menu's `max_copies`.
-    pub copies: u8,
+    /// Number of copies, 1 to the menu's `max_copies`. Any JSON integer is well-formed
+    /// (`0`, `-1` and one above `max_copies` are `422 invalid-request`); a fraction or a
+    /// string is `400 malformed-request`.
+    #[serde(deserialize_with = "crate::request::any_integer")]
+    #[schemars(schema_with = "crate::request::any_integer_schema")]
+    pub copies: i64,
 }
 
 /// A certificate, issued. Every copy starts `pending` until the outcome is reported.

@@ -16,6 +16,7 @@
 //! - [`registration`]: 利用登録申請 for 戸籍 from a non-resident.
 //! - [`error`]: the closed list of error codes.
 //! - [`schema`]: JSON Schemas generated from these types.
+//! - [`request`]: request-body rules a derive does not give (no `null`, `copies`).
 
 pub mod certificate;
 pub mod content;
@@ -26,6 +27,7 @@ pub mod menu;
 pub mod outcome;
 pub mod records;
 pub mod registration;
+pub mod request;
 pub mod schema;
 pub mod time;
 

@@ -269,6 +269,27 @@ defects! {
     /// The menu offers 印鑑登録証明書 without checking the 印鑑登録.
     MenuOffersUnregisteredSeal = "menu-offers-unregistered-seal":
         "the menu offers 印鑑登録証明書 to every served resident: the menu lists the municipality's types, only the issuance checks the 印鑑登録, so the kiosk takes a request it then refuses",
+    /// `null` in a request body is read as an omitted field.
+    NullAcceptedAsOmitted = "null-accepted-as-omitted":
+        "`null` in a request body is taken for an omitted field (a lenient JSON layer drops null members): `\"members\": null` or `\"options\": null` is issued instead of 400 malformed-request",
+    /// `copies` is parsed into an unsigned byte.
+    CopiesNegativeMalformed = "copies-negative-malformed":
+        "`copies` is parsed into an unsigned byte: -1 or a huge integer is 400 malformed-request instead of 422 invalid-request",
+    /// The new 年度 is issued from 1 April.
+    FiscalYearFromApril = "fiscal-year-from-april":
+        "the new 年度's tax certificates are offered from 1 April, the start of the 年度, though its assessment is decided only on 1 June: in April and May the menu offers a year not yet assessed",
+    /// Tax amounts printed without digit grouping.
+    TaxAmountUngrouped = "tax-amount-ungrouped":
+        "tax certificates print amounts without digit grouping (5350000円): the form's number format was left at the library default",
+    /// 所得の年 printed as the 年度.
+    IncomeYearPrintedAsFiscalYear = "income-year-printed-as-fiscal-year":
+        "the tax certificate prints the 年度 (令和8年度) where the 所得の年 (令和7年分) belongs: the form's two year fields are bound to the same column",
+    /// A deceased holder is treated as a non-resident on the 戸籍 side.
+    DeceasedKosekiServed = "deceased-koseki-served":
+        "a deceased holder's card is checked on the 戸籍 side like any non-resident: the menu offers the 利用登録申請 and a filing is accepted, because only the 住所地 path checks the death",
+    /// A 利用登録申請 on file in the register is answered with a new id and filing time.
+    RegistrationOnFileForgotten = "registration-on-file-forgotten":
+        "a 利用登録申請 on file in the exported register is not imported with its id and filing time: filing again answers a new id stamped with this reception, and the recorded id is 404",
     /// Unknown operator codes are refused.
     UnknownOperatorRejected = "unknown-operator-rejected":
         "requests from a store operator code missing from the local table are refused",

@@ -565,6 +565,82 @@ async fn bites(defect: Defect) {
                 vec!["三浦 健二", "三浦 彩", "三浦 遥", "三浦 蒼太"]
             );
         }
+        // Switches of answer framing, identifiers, request reading and the TLS acceptor:
+        // their bite is shown end to end by the kill matrix (`tests/kill_matrix.rs` at the
+        // workspace root), which runs kofu's declared scenarios against each.
+        Defect::ErrorWithoutVersionHeader
+        | Defect::PayloadTooLargeAsText
+        | Defect::NotIssuableAs403
+        | Defect::UnknownCardOwnCode
+        | Defect::AgeRefusalExplained
+        | Defect::NullForOmittedField
+        | Defect::ContentCarriesResidentCode
+        | Defect::MtlsOptionalDropped
+        | Defect::CertificateNumberPerType
+        | Defect::CertificateNumberFromResidentCode
+        | Defect::IssuanceIdUnsafeCharacters
+        | Defect::PersonalCheckFirst
+        | Defect::MemberIdUnstable
+        | Defect::UnknownRequestFieldIgnored
+        | Defect::OmittedOptionsRejected
+        | Defect::OptionPresenceMeansTrue
+        | Defect::DomicileMenuOmitsKojin => {}
+        Defect::NullAcceptedAsOmitted => {
+            let mut req = serde_json::to_value(juminhyo("C001")).unwrap();
+            req["options"]["members"] = serde_json::Value::Null;
+            let _: Issuance = h.post(&paths::issuances(AOBADAI), &req).await.ok();
+        }
+        Defect::FiscalYearFromApril => {
+            let m = menu(&h, "C001", "2026-05-31T10:00:00+09:00").await;
+            let kazei = m
+                .items
+                .iter()
+                .find(|i| i.certificate == CertificateType::Kazei)
+                .unwrap();
+            assert!(kazei.fiscal_years.contains(&2026));
+        }
+        Defect::TaxAmountUngrouped => {
+            let req = issuance_request(
+                "C001",
+                CertificateType::Kazei,
+                IssuanceOptions {
+                    fiscal_year: Some(2026),
+                    ..Default::default()
+                },
+                1,
+            );
+            let t = text(&issue(&h, AOBADAI, &req).await);
+            assert!(t.contains("5350000円"), "{t}");
+        }
+        Defect::IncomeYearPrintedAsFiscalYear => {
+            let req = issuance_request(
+                "C001",
+                CertificateType::Kazei,
+                IssuanceOptions {
+                    fiscal_year: Some(2026),
+                    ..Default::default()
+                },
+                1,
+            );
+            let t = text(&issue(&h, AOBADAI, &req).await);
+            assert!(!t.contains("令和7年分"), "{t}");
+        }
+        Defect::DeceasedKosekiServed => {
+            let m = menu(&h, "C031", SCENARIO_TIME).await;
+            assert_eq!(m.koseki_registration, Some(RegistrationStatus::None));
+        }
+        Defect::RegistrationOnFileForgotten => {
+            h.get(&paths::registration("990002", "REG-990002-000042"))
+                .await
+                .error(404, "not-found");
+        }
+        Defect::CopiesNegativeMalformed => {
+            let mut req = juminhyo("C001");
+            req.copies = -1;
+            h.post(&paths::issuances(AOBADAI), &req)
+                .await
+                .error(400, "malformed-request");
+        }
     }
 }
 

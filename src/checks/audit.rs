@@ -97,7 +97,7 @@ fn echo_findings(asked: Asked<'_>, issuance: &Issuance) -> Vec<Finding> {
             answered: issuance.certificate.code().to_owned(),
         });
     }
-    if issuance.copies != request.copies {
+    if i64::from(issuance.copies) != request.copies {
         out.push(Finding::Copies {
             asked: request.copies,
             answered: issuance.copies,

@@ -29,6 +29,15 @@ pub fn wareki(date: NaiveDate) -> String {
     format!("{}年{}月{}日", date.year(), date.month(), date.day())
 }
 
+/// The era year of a date, e.g. `令和8年`, `令和元年` (the 和暦 date up to 年).
+pub fn era_year(date: NaiveDate) -> String {
+    let full = wareki(date);
+    match full.find('年') {
+        Some(i) => full[..i + '年'.len_utf8()].to_owned(),
+        None => full,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

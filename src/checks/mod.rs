@@ -12,6 +12,7 @@ pub mod pdf_forensics;
 pub mod printed_text;
 pub mod settlement;
 pub mod snapshot;
+pub mod tax_print;
 pub mod tls;
 
 use std::fmt::Debug;

@@ -265,7 +265,7 @@ impl LinkObserver for IssuanceAudit {
             card_serial: card_serial.to_owned(),
             certificate: req.certificate,
             options: req.options.clone(),
-            copies: req.copies,
+            copies: i64::from(req.copies),
         };
         self.received(IssuedVia::Center, &municipality, &request, &issued.issuance);
     }

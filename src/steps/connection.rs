@@ -170,6 +170,55 @@ async fn send_oversized(world: &mut KofuWorld) {
     send_raw(world, "oversized-issuance", &path, body).await;
 }
 
+/// A placeholder the edited field holds until the body is text: the raw JSON replaces it
+/// there, so an integer beyond `u64` reaches the candidate exactly as written.
+const RAW_SLOT: &str = "__kofu_raw_json__";
+
+#[when(expr = "本人のみの住民票の写し 1 通の交付要求の {string} を {string} にして送る")]
+async fn send_edited(world: &mut KofuWorld, field: String, raw_json: String) {
+    let req = world.issuance_request(
+        kofu_profile::CertificateType::Juminhyo,
+        kofu_profile::IssuanceOptions {
+            scope: Some(kofu_profile::Scope::Holder),
+            ..Default::default()
+        },
+        1,
+    );
+    let mut value = serde_json::to_value(&req).unwrap_or_default();
+    let mut slot = &mut value;
+    for key in field.split('.') {
+        let Some(object) = slot.as_object_mut() else {
+            panic!("`{field}`: `{key}` is not inside an object of the request");
+        };
+        slot = object.entry(key).or_insert(serde_json::Value::Null);
+    }
+    *slot = serde_json::Value::String(RAW_SLOT.into());
+    let body = serde_json::to_string(&value)
+        .unwrap_or_default()
+        .replace(&format!("\"{RAW_SLOT}\""), &raw_json);
+    let path = kofu_profile::paths::issuances(&world.municipality_code());
+    send_raw(world, "edited-issuance", &path, body.into_bytes()).await;
+    // A success is an issuance like any other, so the issuance steps can judge it.
+    let issued = match &world.answers.last {
+        Some(LastAnswer::Raw(raw)) if (200..300).contains(&raw.status) => {
+            serde_json::from_slice::<kofu_profile::issuance::Issuance>(&raw.body)
+                .ok()
+                .map(|issuance| {
+                    let answer = LastAnswer::Ok {
+                        status: raw.status,
+                        profile_version: raw.header(VERSION_HEADER).map(str::to_owned),
+                    };
+                    (answer, issuance)
+                })
+        }
+        _ => None,
+    };
+    if let Some((answer, issuance)) = issued {
+        world.answers.last = Some(answer);
+        world.answers.issuances.push((req, issuance));
+    }
+}
+
 pub(super) async fn send_raw(world: &mut KofuWorld, operation: &str, path: &str, body: Vec<u8>) {
     let headers = vec![
         (VERSION_HEADER.to_owned(), PROFILE_VERSION.to_owned()),

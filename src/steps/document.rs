@@ -203,12 +203,11 @@ fn statement_printed(world: &mut KofuWorld) {
 fn content_printed(world: &mut KofuWorld) {
     let (_, issuance) = last_issuance(world);
     let text = pdf::squeeze(&facts(world, &issuance).text);
-    let digits_only: String = text.chars().filter(|c| !matches!(c, ',' | '，')).collect();
     for value in checks::expected::printed_values(&issuance.content) {
         let (item, wanted, haystack) = match &value {
             Printed::Text(item, v) => (*item, pdf::squeeze(v), &text),
             Printed::Date(item, d) => (*item, checks::era::wareki(*d), &text),
-            Printed::Yen(item, n) => (*item, n.to_string(), &digits_only),
+            Printed::Yen(item, n) => (*item, checks::tax_print::yen(*n), &text),
         };
         if !haystack.contains(&wanted) {
             fail(
@@ -239,6 +238,31 @@ fn expectation_printed(world: &mut KofuWorld) {
             findings
                 .iter()
                 .map(ToString::to_string)
+                .collect::<Vec<_>>()
+                .join("\n"),
+            &world.evidence_dir,
+        );
+    }
+}
+
+#[then(expr = "文書に年度・所得の年・金額がプロファイルの書式で印字されている")]
+fn tax_items_formatted(world: &mut KofuWorld) {
+    let (_, issuance) = last_issuance(world);
+    let kofu_profile::content::Content::Tax(record) = &issuance.content else {
+        panic!("scenario error: this check is for tax certificates");
+    };
+    let text = pdf::squeeze(&facts(world, &issuance).text);
+    let missing = checks::tax_print::missing_items(&text, record);
+    if !missing.is_empty() {
+        fail(
+            "document: a tax certificate prints 年度 as 令和N年度, 所得の年 as 令和N年分 and amounts as 1,234,567円, each after its item name",
+            missing
+                .iter()
+                .map(|(item, wanted)| {
+                    format!(
+                        "{item}: expected `{item}{wanted}` in the extracted text; it is not there"
+                    )
+                })
                 .collect::<Vec<_>>()
                 .join("\n"),
             &world.evidence_dir,

@@ -188,6 +188,41 @@ fn menu_years(world: &mut KofuWorld, name: Certificate, years: String) {
     );
 }
 
+#[then(
+    expr = "メニューの {certificate} の年度は、取り扱う年度のうち受付日に決定済みで課税のある年度である"
+)]
+fn menu_years_at_reception(world: &mut KofuWorld, name: Certificate) {
+    let t = name.0;
+    let m = last_menu(world);
+    let code = world.municipality_code();
+    let claims = claims_for(world, &code);
+    let date = kofu_profile::time::jst_date(&world.reception_time());
+    let person_id = world.placed_card().person.clone();
+    let expected = match (
+        claims.offer(t),
+        world.rig().fixtures.register.person(&person_id),
+    ) {
+        (Some(offer), Some(person)) => {
+            crate::checks::expected::fiscal_year::menu_years(offer, &claims, person, date)
+        }
+        _ => Vec::new(),
+    };
+    let actual = m
+        .items
+        .iter()
+        .find(|i| i.certificate == t)
+        .map(|i| i.fiscal_years.clone())
+        .unwrap_or_default();
+    expect_eq(
+        &format!(
+            "menu: fiscal years of {t} on {date}: offered, assessed here and decided (from 1 June of the 年度)"
+        ),
+        &expected,
+        &actual,
+        &world.evidence_dir,
+    );
+}
+
 #[then(expr = "メニューの種類・手数料・選択肢は市区町村プロファイルの主張と一致する")]
 fn menu_matches_claims(world: &mut KofuWorld) {
     let m = last_menu(world);

@@ -140,3 +140,61 @@ fn read_back_as(world: &mut KofuWorld, status: String) {
         &world.evidence_dir,
     );
 }
+
+/// The 利用登録申請 the register records for the placed card's holder with this 本籍地.
+fn on_file(world: &KofuWorld) -> kofu_fixtures::register::RegistrationOnFile {
+    let code = world.municipality_code();
+    let person = world.placed_card().person.clone();
+    world
+        .rig()
+        .fixtures
+        .register
+        .registration_on_file(&code, &person)
+        .cloned()
+        .unwrap_or_else(|| panic!("the register records no 利用登録申請 of {person} with {code}"))
+}
+
+#[when(expr = "住民記録に記録された利用登録申請を照会する")]
+async fn read_on_file(world: &mut KofuWorld) {
+    let recorded = on_file(world);
+    let code = world.municipality_code();
+    let reply = world
+        .candidate()
+        .registration(&code, &recorded.registration_id)
+        .await;
+    if let Some(registration) = keep(world, reply) {
+        world.answers.registrations.push(registration);
+    }
+}
+
+#[then(
+    expr = "利用登録申請は HTTP {int} で、住民記録に記録された申請（ID・状態・提出日時）のとおりである"
+)]
+fn answered_as_on_file(world: &mut KofuWorld, http: u16) {
+    let recorded = on_file(world);
+    let actual_http = match &world.answers.last {
+        Some(LastAnswer::Ok { status, .. }) => *status,
+        _ => fail(
+            "利用登録申請: the registration on file must be answered",
+            format!("last answer: {}", crate::checks::shown(&world.answers.last)),
+            &world.evidence_dir,
+        ),
+    };
+    let registration = last_registration(world);
+    expect_eq(
+        "利用登録申請: a registration on file in the register keeps its registration_id, status and filed_at",
+        &(
+            http,
+            recorded.registration_id.clone(),
+            status_word(recorded.status),
+            recorded.filed_at,
+        ),
+        &(
+            actual_http,
+            registration.registration_id.clone(),
+            status_word(registration.status),
+            registration.filed_at,
+        ),
+        &world.evidence_dir,
+    );
+}

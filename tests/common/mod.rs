@@ -100,7 +100,9 @@ pub fn scenarios(features: &Path) -> Vec<TaggedScenario> {
 pub fn generated_section(path: &Path, begin: &str, end: &str, expected: &str, hint: &str) {
     // Two sections of one file are rewritten by two tests: one at a time.
     static FILES: std::sync::Mutex<()> = std::sync::Mutex::new(());
-    let _one_at_a_time = FILES.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _one_at_a_time = FILES
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let text = std::fs::read_to_string(path).expect("generated file");
     let (Some(b), Some(e)) = (text.find(begin), text.find(end)) else {
         panic!("{} lacks the markers {begin} … {end}", path.display());

@@ -73,7 +73,7 @@ impl CenterState {
             card_serial: serial,
             certificate: req.certificate,
             options: req.options,
-            copies: req.copies,
+            copies: i64::from(req.copies),
         };
         Self::log_ledger(self.ledger().open_transaction(&NewTransaction {
             request_id: request_id.to_string(),

@@ -165,7 +165,7 @@ pub fn issuance_requests() -> Vec<IssuanceRequest> {
             card_serial: CARD.into(),
             certificate,
             options,
-            copies: i as u8 + 1,
+            copies: i as i64 + 1,
         })
         .collect()
 }

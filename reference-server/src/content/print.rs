@@ -50,8 +50,9 @@ fn era_year(date: NaiveDate) -> String {
     }
 }
 
+/// 年度 N: the era year in force on 1 June N, the day its assessment is decided.
 fn nendo(fiscal_year: u16) -> String {
-    NaiveDate::from_ymd_opt(i32::from(fiscal_year), 4, 1)
+    NaiveDate::from_ymd_opt(i32::from(fiscal_year), 6, 1)
         .map(|d| format!("{}度", era_year(d)))
         .unwrap_or_else(|| format!("{fiscal_year}年度"))
 }
@@ -145,12 +146,24 @@ fn seal_sections(s: &SealRegistration, defects: &Defects) -> Vec<Section> {
     }]
 }
 
-fn tax_sections(t: &TaxRecord) -> Vec<Section> {
+fn tax_sections(t: &TaxRecord, defects: &Defects) -> Vec<Section> {
+    let yen = |amount: u64| {
+        if defects.on(Defect::TaxAmountUngrouped) {
+            format!("{amount}円")
+        } else {
+            yen(amount)
+        }
+    };
+    let income_year = if defects.on(Defect::IncomeYearPrintedAsFiscalYear) {
+        nendo(t.fiscal_year)
+    } else {
+        income_year(t.income_year)
+    };
     vec![Section {
         heading: None,
         rows: vec![
             row("年度", nendo(t.fiscal_year)),
-            row("所得の年", income_year(t.income_year)),
+            row("所得の年", income_year),
             row("氏名", &t.name),
             row("住所", &t.address),
             row("合計所得金額", yen(t.total_income)),
@@ -210,7 +223,7 @@ pub fn sections(content: &Content, listed: &[&Person], defects: &Defects) -> Vec
     match content {
         Content::ResidentRecord(r) => resident_sections(r, listed, defects),
         Content::SealRegistration(s) => seal_sections(s, defects),
-        Content::Tax(t) => tax_sections(t),
+        Content::Tax(t) => tax_sections(t, defects),
         Content::FamilyRegister(k) => family_register_sections(k, defects),
         Content::FamilyRegisterAnnex(a) => annex_sections(a, defects),
     }

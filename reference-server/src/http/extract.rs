@@ -24,15 +24,34 @@ impl<T: DeserializeOwned> FromRequest<AppState> for ProfileJson<T> {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let bytes = body::read_limited(req.into_body(), body::limit(state.defects())).await?;
         let bytes = lenient_or_strict(state, bytes)?;
-        serde_json::from_slice(&bytes)
-            .map(ProfileJson)
-            .map_err(|e| {
-                if state.defects().on(Defect::MalformedRequest500) {
-                    AppError::Internal(format!("unhandled parse error: {e}"))
-                } else {
-                    AppError::Malformed(format!("the body does not match the schema: {e}"))
-                }
+        let parsed = if state.defects().on(Defect::NullAcceptedAsOmitted) {
+            serde_json::from_slice::<serde_json::Value>(&bytes).and_then(|mut value| {
+                drop_nulls(&mut value);
+                serde_json::from_value(value)
             })
+        } else {
+            serde_json::from_slice(&bytes)
+        };
+        parsed.map(ProfileJson).map_err(|e| {
+            if state.defects().on(Defect::MalformedRequest500) {
+                AppError::Internal(format!("unhandled parse error: {e}"))
+            } else {
+                AppError::Malformed(format!("the body does not match the schema: {e}"))
+            }
+        })
+    }
+}
+
+/// Defect `null-accepted-as-omitted`: every `null` member is dropped before the body is
+/// read into its type, as a "lenient" JSON layer does, so `null` passes for "omitted".
+fn drop_nulls(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|_, v| !v.is_null());
+            map.values_mut().for_each(drop_nulls);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(drop_nulls),
+        _ => {}
     }
 }
 

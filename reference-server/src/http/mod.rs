@@ -23,6 +23,7 @@ use tower_http::trace::TraceLayer;
 pub use error::AppError;
 pub use extract::{DateRange, PathId, ProfileJson, Served};
 
+use crate::defects::Defect;
 use crate::operations;
 use crate::state::AppState;
 
@@ -47,6 +48,12 @@ async fn issue(
     Served(m): Served,
     ProfileJson(req): ProfileJson<IssuanceRequest>,
 ) -> Result<(StatusCode, Json<Issuance>), AppError> {
+    if state.defects().on(Defect::CopiesNegativeMalformed) && u8::try_from(req.copies).is_err() {
+        return Err(AppError::Malformed(format!(
+            "copies {} does not fit the field's type",
+            req.copies
+        )));
+    }
     let issuance = operations::issue::issue(&state, &m, req).await?;
     Ok((StatusCode::CREATED, Json(issuance)))
 }

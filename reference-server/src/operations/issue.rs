@@ -102,7 +102,8 @@ pub async fn issue(
             defects,
         ));
     }
-    let offer = request::check_claims(municipality, &req).map_err(|d| denial_error(d, defects))?;
+    let (offer, copies) =
+        request::check_claims(municipality, &req, defects).map_err(|d| denial_error(d, defects))?;
     // 交付手数料 per copy: the claimed fee of the type, on the issuance and its record.
     let fee = if defects.on(Defect::WrongFeeTable) && req.certificate == CertificateType::Fuhyo {
         municipality
@@ -195,12 +196,12 @@ pub async fn issue(
         request_id: req.reception.request_id,
         municipality: municipality.code.clone(),
         certificate: req.certificate,
-        copies: req.copies,
+        copies,
         fee_per_copy: fee,
         fee_total: if defects.on(Defect::CopiesChargedAsOne) {
             fee
         } else {
-            fee.saturating_mul(u32::from(req.copies))
+            fee.saturating_mul(u32::from(copies))
         },
         certificate_number: certificate_number.clone(),
         issue_date,
@@ -215,7 +216,7 @@ pub async fn issue(
         request_id: req.reception.request_id,
         request_hash: hash.clone(),
         certificate: req.certificate,
-        copies: req.copies,
+        copies,
         fee_per_copy: fee,
         reception_time,
         business_date: rules::business_date(&reception_time, defects),
@@ -236,7 +237,7 @@ pub async fn issue(
                 issuance = %issuance.issuance_id,
                 municipality = %municipality.code,
                 certificate = %req.certificate,
-                copies = req.copies,
+                copies,
                 "issued"
             );
             Ok(issuance)

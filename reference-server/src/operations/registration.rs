@@ -96,18 +96,32 @@ pub async fn file(
         }
         Some(_) => (RegistrationStatus::Pending, true),
         // The state recorded in the fixtures counts as filed before: it is recorded
-        // here (to have an id) and answered as existing.
+        // here and answered as existing, with the register's id and filing time.
         None => match person.koseki_registration {
             Some(s @ (RegistrationStatus::Pending | RegistrationStatus::Approved)) => (s, false),
             _ => (RegistrationStatus::Pending, true),
         },
     };
+    let on_file = (!created && !state.defects().on(Defect::RegistrationOnFileForgotten))
+        .then(|| {
+            state
+                .fixtures()
+                .register
+                .registration_on_file(&municipality.code, &person.id)
+        })
+        .flatten();
     let row = RegistrationRow {
-        registration_id: uuid::Uuid::new_v4().to_string(),
+        registration_id: on_file.map_or_else(
+            || uuid::Uuid::new_v4().to_string(),
+            |r| r.registration_id.clone(),
+        ),
         municipality: municipality.code.clone(),
         person: person.id.clone(),
         status,
-        filed_at: kofu_profile::time::to_jst(&req.reception.reception_time),
+        filed_at: on_file.map_or_else(
+            || kofu_profile::time::to_jst(&req.reception.reception_time),
+            |r| r.filed_at,
+        ),
         request_id: req.reception.request_id,
         request_hash: hash,
     };
@@ -125,10 +139,28 @@ pub async fn get(
     municipality: &Municipality,
     registration_id: &str,
 ) -> Result<Registration, OperationError> {
-    state
+    if let Some(row) = state
         .store()
         .registration(&municipality.code, registration_id)
         .await?
-        .map(wire)
+    {
+        return Ok(wire(row));
+    }
+    // A registration the register records as filed, not yet filed again here.
+    state
+        .fixtures()
+        .register
+        .koseki_registrations
+        .iter()
+        .find(|r| {
+            r.municipality == municipality.code
+                && r.registration_id == registration_id
+                && !state.defects().on(Defect::RegistrationOnFileForgotten)
+        })
+        .map(|r| Registration {
+            registration_id: r.registration_id.clone(),
+            status: r.status,
+            filed_at: r.filed_at,
+        })
         .ok_or_else(|| OperationError::NotFound(format!("registration {registration_id}")))
 }

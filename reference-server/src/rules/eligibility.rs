@@ -108,12 +108,14 @@ fn tax_years(
     offer: &CertificateOffer,
     municipality: &Municipality,
     person: &Person,
+    reception: &DateTime<FixedOffset>,
     defects: &Defects,
 ) -> Vec<u16> {
     let mut years: Vec<u16> = offer
         .fiscal_years
         .iter()
         .copied()
+        .filter(|y| super::assessment_decided(*y, reception, defects))
         .filter(|y| {
             defects.on(Defect::UnassessedTaxYearOffered)
                 || person
@@ -254,7 +256,7 @@ pub fn evaluate<'a>(
     let Some(person) = person else {
         return Evaluation::refused(None, Refusal::UnknownCard);
     };
-    if person.status == ResidentStatus::Deceased {
+    if person.status == ResidentStatus::Deceased && !ctx.defects.on(Defect::DeceasedKosekiServed) {
         return Evaluation::refused(Some(person), Refusal::Deceased);
     }
     if let Some(limit) = ctx.municipality.restrictions.age_limit {
@@ -314,7 +316,7 @@ pub fn evaluate<'a>(
                 }
             }
             CertificateType::Kazei | CertificateType::Shotoku => {
-                let years = tax_years(offer, ctx.municipality, person, ctx.defects);
+                let years = tax_years(offer, ctx.municipality, person, reception, ctx.defects);
                 if !years.is_empty() {
                     let mut item = base_item(offer);
                     item.fiscal_years = years;

@@ -74,6 +74,24 @@ pub fn age_reference_date(reception: &DateTime<FixedOffset>, defects: &Defects) 
     }
 }
 
+/// Whether the assessment of 年度 `fiscal_year` is decided at the reception: from 1 June
+/// of that year (JST date of the reception time); before that it is issued to nobody.
+pub fn assessment_decided(
+    fiscal_year: u16,
+    reception: &DateTime<FixedOffset>,
+    defects: &Defects,
+) -> bool {
+    use chrono::Datelike;
+    let date = kofu_profile::time::jst_date(reception);
+    let first_month = if defects.on(Defect::FiscalYearFromApril) {
+        4
+    } else {
+        6
+    };
+    let year = i32::from(fiscal_year);
+    date.year() > year || (date.year() == year && date.month() >= first_month)
+}
+
 /// 交付日: the JST date of the reception.
 pub fn issue_date(reception: &DateTime<FixedOffset>, defects: &Defects) -> NaiveDate {
     if defects.on(Defect::IssueDateUtc) {

@@ -9,6 +9,7 @@ use kofu_profile::{CertificateType, IssuanceOptions, Scope};
 
 use super::eligibility::Evaluation;
 use super::{Denial, Refusal};
+use crate::defects::Defects;
 
 fn invalid(message: impl Into<String>) -> Denial {
     Denial::Invalid(message.into())
@@ -51,24 +52,29 @@ fn check_options(certificate: CertificateType, o: &IssuanceOptions) -> Result<()
     Ok(())
 }
 
-/// Check a request against its type and the municipality's claims; returns the offer.
-/// The order is the profile's: type offered to nobody, then options and copies that do
-/// not fit the type, then a scope, display option or year offered to nobody.
+/// Check a request against its type and the municipality's claims; returns the offer
+/// and the number of copies. The order is the profile's: type offered to nobody, then
+/// options and copies that do not fit the type, then a scope, display option or year
+/// offered to nobody.
 pub fn check_claims<'m>(
     municipality: &'m Municipality,
     req: &IssuanceRequest,
-) -> Result<&'m CertificateOffer, Denial> {
+    defects: &Defects,
+) -> Result<(&'m CertificateOffer, u8), Denial> {
     let t = req.certificate;
     let offer = municipality
         .offer(t)
         .ok_or_else(|| Denial::NotOffered(format!("{t} is not offered here")))?;
     check_options(t, &req.options)?;
-    if req.copies == 0 || req.copies > offer.max_copies {
-        return Err(invalid(format!(
-            "copies {} outside 1..={}",
-            req.copies, offer.max_copies
-        )));
-    }
+    let copies = u8::try_from(req.copies)
+        .ok()
+        .filter(|c| (1..=offer.max_copies).contains(c))
+        .ok_or_else(|| {
+            invalid(format!(
+                "copies {} outside 1..={}",
+                req.copies, offer.max_copies
+            ))
+        })?;
     let o = &req.options;
     if let Some(scope) = o.scope
         && !offer.scopes.contains(&scope)
@@ -94,7 +100,15 @@ pub fn check_claims<'m>(
             "fiscal year {year} is not offered"
         )));
     }
-    Ok(offer)
+    // A 年度 not yet decided at the reception is issued to nobody.
+    if let Some(year) = o.fiscal_year
+        && !super::assessment_decided(year, &req.reception.reception_time, defects)
+    {
+        return Err(Denial::NotOffered(format!(
+            "fiscal year {year} is not decided before 1 June {year}"
+        )));
+    }
+    Ok((offer, copies))
 }
 
 /// Whether the holder's menu offers what was asked; returns the menu item.

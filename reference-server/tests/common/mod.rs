@@ -189,7 +189,7 @@ pub fn issuance_request(
         card_serial: serial(card),
         certificate,
         options,
-        copies,
+        copies: i64::from(copies),
     }
 }
 

@@ -17,7 +17,7 @@ pub enum Finding {
     /// Another certificate type than the one asked for.
     Certificate { asked: String, answered: String },
     /// Another number of copies than asked for.
-    Copies { asked: u8, answered: u8 },
+    Copies { asked: i64, answered: u8 },
     /// 交付手数料 per copy other than the claimed fee of the type.
     Fee { claimed: u32, answered: u32 },
     /// `fee_total` is not `fee_per_copy × copies`.

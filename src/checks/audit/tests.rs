@@ -47,9 +47,9 @@ fn issuance_for(fixtures: &Fixtures, req: &IssuanceRequest, person: &str) -> Iss
         request_id: req.reception.request_id,
         municipality: "990001".into(),
         certificate: req.certificate,
-        copies: req.copies,
+        copies: u8::try_from(req.copies).expect("copies"),
         fee_per_copy: fee,
-        fee_total: fee * u32::from(req.copies),
+        fee_total: fee * u32::try_from(req.copies).expect("copies"),
         certificate_number: "990001-0001".into(),
         issue_date: "2026-11-26".parse().expect("date"),
         document: Document {

@@ -22,7 +22,7 @@ pub enum Printed {
     Text(&'static str, String),
     /// A date, printed in 和暦.
     Date(&'static str, NaiveDate),
-    /// An amount in yen, printed with or without digit grouping.
+    /// An amount in yen, printed as `1,234,567円` (`checks::tax_print::yen`).
     Yen(&'static str, u64),
 }
 

@@ -131,14 +131,15 @@ async fn fee_table(world: &mut KofuWorld) {
             .filter(|s| **s == CopyState::Confirmed)
             .count();
         let confirmed = u8::try_from(confirmed).unwrap_or(u8::MAX);
-        expected_issued.push((t, fee, req.copies, fee * u32::from(req.copies)));
+        let asked = u8::try_from(req.copies).unwrap_or(0);
+        expected_issued.push((t, fee, asked, fee * u32::from(asked)));
         actual_issued.push((
             issuance.certificate,
             issuance.fee_per_copy,
             issuance.copies,
             issuance.fee_total,
         ));
-        expected_recorded.push((t, fee, req.copies, confirmed, fee * u32::from(confirmed)));
+        expected_recorded.push((t, fee, asked, confirmed, fee * u32::from(confirmed)));
         actual_recorded.push((
             record.certificate,
             record.fee_per_copy,
