@@ -65,3 +65,8 @@
     かつ メニューに "戸籍個人事項証明書" がある
     かつ メニューの利用登録申請の状態は "approved" である
     かつ メニューに示された種類は、どの選択肢・年度でも交付され、手数料はメニューどおりである
+
+  @catches-registration-get-unknown-500 @rule-registration-get
+  シナリオ: 知らない利用登録申請IDの照会は not-found で断られる
+    もし 知らない利用登録申請IDの状態を照会する
+    ならば HTTP 404 でエラーコード "not-found" が返る

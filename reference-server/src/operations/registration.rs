@@ -130,5 +130,11 @@ pub async fn get(
         .registration(&municipality.code, registration_id)
         .await?
         .map(wire)
-        .ok_or_else(|| OperationError::NotFound(format!("registration {registration_id}")))
+        .ok_or_else(|| {
+            if state.defects().on(Defect::RegistrationGetUnknown500) {
+                OperationError::Internal("called `Option::unwrap()` on a `None` value".into())
+            } else {
+                OperationError::NotFound(format!("registration {registration_id}"))
+            }
+        })
 }
