@@ -548,8 +548,6 @@ async fn bites(defect: Defect) {
                 .error(409, "request-id-conflict");
         }
         Defect::OutcomeUnknownIssuance500 => {
-            let mut i = issue(&h, AOBADAI, &juminhyo("C001")).await;
-            i.issuance_id = "I-unknown".into();
             let report = OutcomeReport {
                 reported_at: chrono::DateTime::parse_from_rfc3339(SCENARIO_TIME).unwrap(),
                 copies: vec![CopyOutcome {
@@ -557,7 +555,7 @@ async fn bites(defect: Defect) {
                     outcome: Outcome::Confirmed,
                 }],
             };
-            h.post(&paths::outcome(AOBADAI, &i.issuance_id), &report)
+            h.post(&paths::outcome(AOBADAI, "I-unknown"), &report)
                 .await
                 .error(500, "internal-error");
         }

@@ -112,13 +112,14 @@ pub async fn report(
         ignore_beyond: defects.on(Defect::OutcomeCopyOutOfRangeAccepted),
     };
     let overwrite = defects.on(Defect::OutcomeOverwritten);
-    // Defect `outcome-partial-apply`: one transaction per copy instead of one per report.
-    let batches: Vec<Vec<CopyOutcome>> = if defects.on(Defect::OutcomePartialApply) {
-        check_named(&report.copies)?;
-        report.copies.iter().map(|c| vec![*c]).collect()
-    } else {
-        vec![report.copies]
-    };
+    // Defect `outcome-partial-apply`: one transaction per copy instead of one per report
+    // (so a copy named twice is no longer seen either).
+    let batches: Vec<Vec<CopyOutcome>> =
+        if defects.on(Defect::OutcomePartialApply) && !report.copies.is_empty() {
+            report.copies.iter().map(|c| vec![*c]).collect()
+        } else {
+            vec![report.copies]
+        };
     let mut recorded = None;
     for copies in batches {
         let update = state
