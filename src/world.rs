@@ -114,6 +114,8 @@ pub struct Answers {
     pub menu: Option<Menu>,
     /// Issuances received, in order, with the request sent.
     pub issuances: Vec<(IssuanceRequest, Issuance)>,
+    /// The last issuance request sent, whether it was answered or refused.
+    pub sent: Option<IssuanceRequest>,
     /// Count of PDFs saved, for file names.
     pub saved_pdfs: usize,
     /// 利用登録申請 answers, in order: as filed, then as read back.

@@ -87,3 +87,7 @@
     前提 カード "C043" を置く
     もし 住民記録に記録された利用登録申請を照会する
     ならば 利用登録申請は HTTP 200 で、住民記録に記録された申請（ID・状態・提出日時）のとおりである
+  @catches-registration-get-unknown-500 @rule-registration-get
+  シナリオ: 知らない利用登録申請IDの照会は not-found で断られる
+    もし 知らない利用登録申請IDの状態を照会する
+    ならば HTTP 404 でエラーコード "not-found" が返る

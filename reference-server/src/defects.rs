@@ -305,6 +305,30 @@ defects! {
     /// 世帯全員 and 世帯の一部 list the members by birth date.
     HouseholdSortedByBirth = "household-sorted-by-birth":
         "世帯全員 and 世帯の一部 list the members oldest first (ORDER BY birth_date), not in register order",
+    /// A known request id gets the remembered answer whatever the body.
+    RequestIdConflictIgnored = "request-id-conflict-ignored":
+        "a known request id is answered with the remembered issuance without comparing the body: a different request under the same id is never 409 request-id-conflict",
+    /// A refused request keeps its request id.
+    RefusalRemembered = "refusal-remembered":
+        "request ids are claimed before the request is evaluated and the claim outlives a refusal: the corrected retry of a refused request is 409 request-id-conflict",
+    /// An outcome for an unknown issuance id is answered 500.
+    OutcomeUnknownIssuance500 = "outcome-unknown-issuance-500":
+        "the outcome handler unwraps the issuance row: an unknown issuance id is 500 instead of 404 not-found",
+    /// The outcome report is checked before the issuance id.
+    OutcomeReportCheckedBeforeId = "outcome-report-checked-before-id":
+        "the outcome report is validated before the issuance is looked up: an invalid report for an unknown issuance id is 422 invalid-request instead of 404 not-found",
+    /// Reported copies beyond the issuance's copies are ignored.
+    OutcomeCopyOutOfRangeAccepted = "outcome-copy-out-of-range-accepted":
+        "an outcome report naming a copy beyond the issuance's copies is accepted, that copy ignored, instead of 422 invalid-request",
+    /// An outcome report is stored copy by copy.
+    OutcomePartialApply = "outcome-partial-apply":
+        "an outcome report is stored copy by copy, each in its own transaction: a report refused 409 outcome-conflict still changes the copies before the conflicting one",
+    /// A records query with `to` before `from` is answered with no records.
+    RecordsReversedRangeEmpty = "records-reversed-range-empty":
+        "a records query with to before from is run as is and answered 200 with no records instead of 422 invalid-request",
+    /// An unknown registration id is answered 500.
+    RegistrationGetUnknown500 = "registration-get-unknown-500":
+        "reading a 利用登録申請 unwraps the stored row: an unknown registration id is 500 instead of 404 not-found",
 }
 
 impl std::fmt::Display for Defect {

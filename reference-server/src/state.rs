@@ -23,6 +23,8 @@ struct Inner {
     store: Store,
     busy_days: std::sync::Mutex<std::collections::HashMap<chrono::NaiveDate, BusyDay>>,
     page_buffer: crate::document::PageBuffer,
+    /// Defect `refusal-remembered`: request ids claimed, with the hash of their body.
+    claimed: std::sync::Mutex<std::collections::HashMap<uuid::Uuid, String>>,
 }
 
 /// Defect `other-resident-under-load`: the issuances of one business date, counted.
@@ -82,6 +84,7 @@ impl AppState {
                 store,
                 busy_days: Default::default(),
                 page_buffer: Default::default(),
+                claimed: Default::default(),
             }),
         })
     }
@@ -150,6 +153,19 @@ impl AppState {
     pub fn mixed_up(&self, date: chrono::NaiveDate) {
         if let Ok(mut days) = self.inner.busy_days.lock() {
             days.entry(date).or_default().mixed_up = true;
+        }
+    }
+
+    /// Defect `refusal-remembered`: claim `request_id` for a body of hash `hash`; the
+    /// hash it was claimed with before, if it was.
+    pub fn claim_request_id(&self, request_id: uuid::Uuid, hash: &str) -> Option<String> {
+        let mut claimed = self.inner.claimed.lock().ok()?;
+        match claimed.get(&request_id) {
+            Some(before) => Some(before.clone()),
+            None => {
+                claimed.insert(request_id, hash.to_owned());
+                None
+            }
         }
     }
 }

@@ -641,6 +641,92 @@ async fn bites(defect: Defect) {
                 .await
                 .error(400, "malformed-request");
         }
+        Defect::RequestIdConflictIgnored => {
+            let mut req = juminhyo("C001");
+            let a = issue(&h, AOBADAI, &req).await;
+            req.copies = 2;
+            let b = issue(&h, AOBADAI, &req).await;
+            assert_eq!((a.issuance_id, b.copies), (b.issuance_id, 1));
+        }
+        Defect::RefusalRemembered => {
+            let mut req = juminhyo("C001");
+            req.copies = 11;
+            h.post(&paths::issuances(AOBADAI), &req)
+                .await
+                .error(422, "invalid-request");
+            req.copies = 1;
+            h.post(&paths::issuances(AOBADAI), &req)
+                .await
+                .error(409, "request-id-conflict");
+        }
+        Defect::OutcomeUnknownIssuance500 => {
+            let report = OutcomeReport {
+                reported_at: chrono::DateTime::parse_from_rfc3339(SCENARIO_TIME).unwrap(),
+                copies: vec![CopyOutcome {
+                    copy: 1,
+                    outcome: Outcome::Confirmed,
+                }],
+            };
+            h.post(&paths::outcome(AOBADAI, "I-unknown"), &report)
+                .await
+                .error(500, "internal-error");
+        }
+        Defect::OutcomeReportCheckedBeforeId => {
+            let report = OutcomeReport {
+                reported_at: chrono::DateTime::parse_from_rfc3339(SCENARIO_TIME).unwrap(),
+                copies: vec![],
+            };
+            h.post(&paths::outcome(AOBADAI, "I-unknown"), &report)
+                .await
+                .error(422, "invalid-request");
+        }
+        Defect::OutcomeCopyOutOfRangeAccepted => {
+            let i = issue(&h, AOBADAI, &juminhyo("C001")).await;
+            let r = report(&h, &i, &[(2, Outcome::Confirmed)]).await;
+            assert_eq!(r.copy_states, vec![CopyState::Pending]);
+        }
+        Defect::OutcomePartialApply => {
+            let mut req = juminhyo("C001");
+            req.copies = 2;
+            let i = issue(&h, AOBADAI, &req).await;
+            report(&h, &i, &[(2, Outcome::Confirmed)]).await;
+            let report = OutcomeReport {
+                reported_at: chrono::DateTime::parse_from_rfc3339(SCENARIO_TIME).unwrap(),
+                copies: vec![
+                    CopyOutcome {
+                        copy: 1,
+                        outcome: Outcome::Confirmed,
+                    },
+                    CopyOutcome {
+                        copy: 2,
+                        outcome: Outcome::Cancelled,
+                    },
+                ],
+            };
+            h.post(&paths::outcome(AOBADAI, &i.issuance_id), &report)
+                .await
+                .error(409, "outcome-conflict");
+            assert_eq!(
+                records(&h, "2026-11-26").await.records[0].copy_states,
+                vec![CopyState::Confirmed, CopyState::Confirmed]
+            );
+        }
+        Defect::RecordsReversedRangeEmpty => {
+            issue(&h, AOBADAI, &juminhyo("C001")).await;
+            let r: Records = h
+                .get(&format!(
+                    "{}?from=2026-11-27&to=2026-11-26",
+                    paths::records(AOBADAI)
+                ))
+                .await
+                .ok();
+            assert!(r.records.is_empty());
+        }
+        Defect::RegistrationGetUnknown500 => {
+            h.get(&paths::registration(SHIRASUNA, "REG-unknown"))
+                .await
+                .error(500, "internal-error");
+        }
     }
 }
 

@@ -266,12 +266,41 @@ fn error_code_returned(world: &mut KofuWorld, status: u16, code: String) {
         ),
         None => (0, "<no call was made>".to_owned()),
     };
-    expect_eq(
-        "error model: HTTP status and error code",
-        &(status, code),
-        &actual,
-        &world.evidence_dir,
+    let check = format!(
+        "error model: the profile's answer here is HTTP {status} {code} ({})",
+        when_answered(&code)
     );
+    expect_eq(&check, &(status, code), &actual, &world.evidence_dir);
+}
+
+/// When the profile answers an error code: the "when" column of its error table.
+fn when_answered(code: &str) -> &'static str {
+    match code {
+        "malformed-request" => {
+            "the body is not JSON or does not match the schema; a query parameter is missing or unparseable"
+        }
+        "unsupported-profile-version" => "the Kofu-Profile-Version header is missing or is not 1.0",
+        "payload-too-large" => "the body is larger than 65536 bytes",
+        "unknown-municipality" => "the path names a municipality code the server does not serve",
+        "not-found" => {
+            "the path names an issuance or registration id the server does not know (in this municipality)"
+        }
+        "not-offered" => {
+            "the municipality offers this type, scope, display option or fiscal year to nobody; or takes no 利用登録申請"
+        }
+        "not-issuable" => "any personal reason, never told apart",
+        "registration-required" => {
+            "戸籍 from a 本籍地 where the holder does not live, without an approved 利用登録申請"
+        }
+        "invalid-request" => {
+            "well-formed but inconsistent: copies out of range, options that do not fit the type, members not on the menu, a bad outcome report, to before from"
+        }
+        "request-id-conflict" => "the request id was used before with a different body",
+        "outcome-conflict" => "the outcome contradicts one already recorded",
+        "unavailable" => "the server cannot answer now",
+        "internal-error" => "the server failed",
+        _ => "not an error code of the profile",
+    }
 }
 
 #[then(expr = "接続は拒否される")]

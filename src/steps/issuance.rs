@@ -116,7 +116,9 @@ async fn resend(world: &mut KofuWorld) {
     send(world, req).await;
 }
 
-async fn send(world: &mut KofuWorld, req: IssuanceRequest) {
+/// Send an issuance request; an issuance is kept with its request and its PDF saved.
+pub async fn send(world: &mut KofuWorld, req: IssuanceRequest) {
+    world.answers.sent = Some(req.clone());
     let code = world.municipality_code();
     let reply = world.candidate().issue(&code, &req).await;
     if let Some(issuance) = keep(world, reply) {

@@ -6,6 +6,7 @@
 //! - [`params`]: typed step parameters (certificate, 交付範囲, operator, dates).
 //! - [`reception`]: the scene: 受付日時, card, municipality, terminal.
 //! - [`connection`]: 接続試験: identity, versions, TLS, malformed input.
+//! - [`wire`]: requests sent on purpose to probe a wire rule: request ids, records queries.
 //! - [`menu`]: the menu the candidate offers a card holder.
 //! - [`honesty`]: what the menu shows is issued, what it hides is refused.
 //! - [`refusal`]: refusals that tell no reason; the unknown card; the DV evidence scan.
@@ -40,6 +41,7 @@ pub mod request_shape;
 pub mod settlement;
 pub mod snapshot;
 pub mod store_day;
+pub mod wire;
 
 use kofu_mock_center::client::Reply;
 

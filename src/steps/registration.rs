@@ -65,6 +65,17 @@ async fn read_back(world: &mut KofuWorld) {
     }
 }
 
+/// A registration id of the profile's form that no server has given: a fresh UUID.
+#[when(expr = "知らない利用登録申請IDの状態を照会する")]
+async fn read_unknown(world: &mut KofuWorld) {
+    let code = world.municipality_code();
+    let id = format!("REG-unknown-{}", uuid::Uuid::new_v4());
+    let reply = world.candidate().registration(&code, &id).await;
+    if let Some(registration) = keep(world, reply) {
+        world.answers.registrations.push(registration);
+    }
+}
+
 #[then(expr = "利用登録申請は受け付けられ、状態は {string} である")]
 fn filed_as(world: &mut KofuWorld, status: String) {
     let registration = last_registration(world);

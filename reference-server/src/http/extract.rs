@@ -184,7 +184,7 @@ impl FromRequestParts<AppState> for DateRange {
         let Query(range) = Query::<DateRange>::from_request_parts(parts, state)
             .await
             .map_err(|e| AppError::Malformed(format!("from/to: {}", e.body_text())))?;
-        if range.from > range.to {
+        if range.from > range.to && !state.defects().on(Defect::RecordsReversedRangeEmpty) {
             return Err(AppError::InvalidRequest(format!(
                 "from {} is after to {}",
                 range.from, range.to

@@ -18,8 +18,12 @@ use crate::state::AppState;
 use crate::store::{Inserted, NewIssuance, StoredIssuance};
 
 /// The stored answer to a request id, if the body is the same.
-fn replay(stored: StoredIssuance, hash: &str) -> Result<Issuance, OperationError> {
-    if stored.request_hash != hash {
+fn replay(
+    stored: StoredIssuance,
+    hash: &str,
+    defects: &Defects,
+) -> Result<Issuance, OperationError> {
+    if stored.request_hash != hash && !defects.on(Defect::RequestIdConflictIgnored) {
         return Err(OperationError::RequestIdConflict);
     }
     tracing::info!(issuance = %stored.issuance_id, "replaying a recorded issuance");
@@ -86,6 +90,13 @@ pub async fn issue(
     let defects = state.defects();
     check_reception(state, &req.reception)?;
     let hash = request_hash(&municipality.code, &req)?;
+    if defects.on(Defect::RefusalRemembered)
+        && state
+            .claim_request_id(req.reception.request_id, &hash)
+            .is_some_and(|claimed| claimed != hash)
+    {
+        return Err(OperationError::RequestIdConflict);
+    }
     let idempotent = !defects.on(Defect::NotIdempotent);
     if idempotent
         && let Some(stored) = state
@@ -93,7 +104,7 @@ pub async fn issue(
             .issuance_by_request(req.reception.request_id)
             .await?
     {
-        return replay(stored, &hash);
+        return replay(stored, &hash, defects);
     }
 
     if defects.on(Defect::PersonalCheckFirst) && card_holder(state, &req.card_serial).is_none() {
@@ -242,6 +253,6 @@ pub async fn issue(
             );
             Ok(issuance)
         }
-        Inserted::Existing(stored) => replay(stored, &hash),
+        Inserted::Existing(stored) => replay(stored, &hash, defects),
     }
 }

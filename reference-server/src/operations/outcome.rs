@@ -10,15 +10,9 @@ use crate::defects::Defect;
 use crate::state::AppState;
 use crate::store::CopyUpdate;
 
-/// Apply a report to copy states, entirely or not at all. A report names at least one
-/// copy, each at most once and within range; pending copies take the outcome, the same
-/// outcome again changes nothing, a different one is a conflict. With
-/// `store_cancellations` false, cancelled outcomes are accepted but not stored.
-fn apply(
-    states: &mut [CopyState],
-    copies: &[CopyOutcome],
-    store_cancellations: bool,
-) -> Result<(), OperationError> {
+/// What a report names, without the issuance: at least one copy, each at most once,
+/// none numbered 0.
+fn check_named(copies: &[CopyOutcome]) -> Result<(), OperationError> {
     if copies.is_empty() {
         return Err(OperationError::InvalidRequest(
             "the report names no copy".into(),
@@ -26,12 +20,10 @@ fn apply(
     }
     let mut seen = std::collections::BTreeSet::new();
     for c in copies {
-        if c.copy == 0 || usize::from(c.copy) > states.len() {
-            return Err(OperationError::InvalidRequest(format!(
-                "copy {} is not between 1 and {}",
-                c.copy,
-                states.len()
-            )));
+        if c.copy == 0 {
+            return Err(OperationError::InvalidRequest(
+                "copy 0 is not a copy: copies count from 1".into(),
+            ));
         }
         if !seen.insert(c.copy) {
             return Err(OperationError::InvalidRequest(format!(
@@ -40,14 +32,55 @@ fn apply(
             )));
         }
     }
+    Ok(())
+}
+
+/// How a server with defect switches applies a report.
+#[derive(Debug, Clone, Copy)]
+struct Leniency {
+    /// Cancelled outcomes are stored (off: `cancel-ignored`).
+    store_cancellations: bool,
+    /// Copies beyond the issuance's are ignored (`outcome-copy-out-of-range-accepted`).
+    ignore_beyond: bool,
+}
+
+impl Default for Leniency {
+    fn default() -> Self {
+        Self {
+            store_cancellations: true,
+            ignore_beyond: false,
+        }
+    }
+}
+
+/// Apply a report to copy states, entirely or not at all. A report names at least one
+/// copy, each at most once and within range; pending copies take the outcome, the same
+/// outcome again changes nothing, a different one is a conflict.
+fn apply(
+    states: &mut [CopyState],
+    copies: &[CopyOutcome],
+    leniency: Leniency,
+) -> Result<(), OperationError> {
+    check_named(copies)?;
+    for c in copies {
+        if usize::from(c.copy) > states.len() && !leniency.ignore_beyond {
+            return Err(OperationError::InvalidRequest(format!(
+                "copy {} is not between 1 and {}",
+                c.copy,
+                states.len()
+            )));
+        }
+    }
     let mut next = states.to_vec();
     for c in copies {
-        let slot = &mut next[usize::from(c.copy) - 1];
+        let Some(slot) = next.get_mut(usize::from(c.copy) - 1) else {
+            continue;
+        };
         let new = CopyState::from(c.outcome);
         match *slot {
             current if current == new => {}
             CopyState::Pending => {
-                if store_cancellations || new != CopyState::Cancelled {
+                if leniency.store_cancellations || new != CopyState::Cancelled {
                     *slot = new;
                 }
             }
@@ -70,31 +103,63 @@ pub async fn report(
     issuance_id: &str,
     report: OutcomeReport,
 ) -> Result<IssuanceRecord, OperationError> {
-    let copies = report.copies;
-    let store_cancellations = !state.defects().on(Defect::CancelIgnored);
-    let overwrite = state.defects().on(Defect::OutcomeOverwritten);
-    let update = state
-        .store()
-        .update_copy_states(&municipality.code, issuance_id, move |states| {
-            match apply(states, &copies, store_cancellations) {
-                // A conflict comes after every copy number was checked.
-                Err(OperationError::OutcomeConflict(_)) if overwrite => {
-                    for c in &copies {
-                        states[usize::from(c.copy) - 1] = CopyState::from(c.outcome);
+    let defects = state.defects();
+    if defects.on(Defect::OutcomeReportCheckedBeforeId) {
+        check_named(&report.copies)?;
+    }
+    let leniency = Leniency {
+        store_cancellations: !defects.on(Defect::CancelIgnored),
+        ignore_beyond: defects.on(Defect::OutcomeCopyOutOfRangeAccepted),
+    };
+    let overwrite = defects.on(Defect::OutcomeOverwritten);
+    // Defect `outcome-partial-apply`: one transaction per copy instead of one per report
+    // (so a copy named twice is no longer seen either).
+    let batches: Vec<Vec<CopyOutcome>> =
+        if defects.on(Defect::OutcomePartialApply) && !report.copies.is_empty() {
+            report.copies.iter().map(|c| vec![*c]).collect()
+        } else {
+            vec![report.copies]
+        };
+    let mut recorded = None;
+    for copies in batches {
+        let update = state
+            .store()
+            .update_copy_states(&municipality.code, issuance_id, move |states| {
+                match apply(states, &copies, leniency) {
+                    // A conflict comes after every copy number was checked.
+                    Err(OperationError::OutcomeConflict(_)) if overwrite => {
+                        for c in &copies {
+                            if let Some(slot) = states.get_mut(usize::from(c.copy) - 1) {
+                                *slot = CopyState::from(c.outcome);
+                            }
+                        }
+                        Ok(())
                     }
-                    Ok(())
+                    other => other,
                 }
-                other => other,
+            })
+            .await?;
+        match update {
+            CopyUpdate::NotFound if defects.on(Defect::OutcomeUnknownIssuance500) => {
+                return Err(OperationError::Internal(
+                    "called `Option::unwrap()` on a `None` value".into(),
+                ));
             }
-        })
-        .await?;
-    match update {
-        CopyUpdate::NotFound => Err(OperationError::NotFound(format!("issuance {issuance_id}"))),
-        CopyUpdate::Refused(e) => Err(e),
-        CopyUpdate::Updated(row) => {
-            tracing::info!(issuance = %issuance_id, "outcome recorded");
-            Ok(record(&row, state.defects()))
+            CopyUpdate::NotFound => {
+                return Err(OperationError::NotFound(format!("issuance {issuance_id}")));
+            }
+            CopyUpdate::Refused(e) => return Err(e),
+            CopyUpdate::Updated(row) => recorded = Some(row),
         }
+    }
+    match recorded {
+        Some(row) => {
+            tracing::info!(issuance = %issuance_id, "outcome recorded");
+            Ok(record(&row, defects))
+        }
+        None => Err(OperationError::InvalidRequest(
+            "the report names no copy".into(),
+        )),
     }
 }
 
@@ -110,12 +175,12 @@ mod tests {
     #[test]
     fn transitions() {
         let mut s = vec![CopyState::Pending; 2];
-        apply(&mut s, &[c(1, Outcome::Confirmed)], true).unwrap();
+        apply(&mut s, &[c(1, Outcome::Confirmed)], Leniency::default()).unwrap();
         assert_eq!(s, [CopyState::Confirmed, CopyState::Pending]);
         apply(
             &mut s,
             &[c(1, Outcome::Confirmed), c(2, Outcome::Cancelled)],
-            true,
+            Leniency::default(),
         )
         .unwrap();
         assert_eq!(s, [CopyState::Confirmed, CopyState::Cancelled]);
@@ -130,7 +195,7 @@ mod tests {
                 false,
             ),
         ] {
-            let e = apply(&mut s, &report, true).unwrap_err();
+            let e = apply(&mut s, &report, Leniency::default()).unwrap_err();
             assert_eq!(
                 matches!(e, OperationError::OutcomeConflict(_)),
                 conflict,
@@ -144,7 +209,7 @@ mod tests {
     fn a_conflicting_report_changes_nothing() {
         let mut s = vec![CopyState::Pending, CopyState::Cancelled];
         let report = [c(1, Outcome::Confirmed), c(2, Outcome::Confirmed)];
-        assert!(apply(&mut s, &report, true).is_err());
+        assert!(apply(&mut s, &report, Leniency::default()).is_err());
         assert_eq!(s, [CopyState::Pending, CopyState::Cancelled]);
     }
 }

@@ -162,5 +162,11 @@ pub async fn get(
             status: r.status,
             filed_at: r.filed_at,
         })
-        .ok_or_else(|| OperationError::NotFound(format!("registration {registration_id}")))
+        .ok_or_else(|| {
+            if state.defects().on(Defect::RegistrationGetUnknown500) {
+                OperationError::Internal("called `Option::unwrap()` on a `None` value".into())
+            } else {
+                OperationError::NotFound(format!("registration {registration_id}"))
+            }
+        })
 }

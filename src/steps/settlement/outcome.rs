@@ -42,16 +42,8 @@ pub async fn report(
     issuance: &kofu_profile::issuance::Issuance,
     copies: Vec<CopyOutcome>,
 ) -> bool {
-    let code = world.municipality_code();
-    let report = OutcomeReport {
-        reported_at: world.reception_time(),
-        copies,
-    };
-    let reply = world
-        .candidate()
-        .report_outcome(&code, &issuance.issuance_id, &report)
-        .await;
-    keep(world, reply).is_some()
+    report_for(world, &issuance.issuance_id, copies).await;
+    matches!(world.answers.last, Some(LastAnswer::Ok { .. }))
 }
 
 #[when(expr = "すべての部数の印刷を確定として報告する")]
@@ -76,6 +68,72 @@ async fn report_again(world: &mut KofuWorld, k: u8) {
 async fn cancel_all(world: &mut KofuWorld) {
     let issuance = last(world);
     report(world, &issuance, outcomes(issuance.copies, 0)).await;
+}
+
+/// Copy numbers as the scenario writes them: `"1,2"`, `"1,1"`, `"0"`, or `""` for a
+/// report naming no copy.
+fn copy_numbers(list: &str) -> Vec<u8> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| {
+            s.parse()
+                .unwrap_or_else(|_| panic!("`{s}` is not a copy number in the scenario"))
+        })
+        .collect()
+}
+
+fn confirmed(copies: &[u8]) -> Vec<CopyOutcome> {
+    copies
+        .iter()
+        .map(|&copy| CopyOutcome {
+            copy,
+            outcome: Outcome::Confirmed,
+        })
+        .collect()
+}
+
+/// Report `copies` for the issuance id `issuance_id`; the answer becomes the last answer.
+async fn report_for(world: &mut KofuWorld, issuance_id: &str, copies: Vec<CopyOutcome>) {
+    let code = world.municipality_code();
+    let report = OutcomeReport {
+        reported_at: world.reception_time(),
+        copies,
+    };
+    let reply = world
+        .candidate()
+        .report_outcome(&code, issuance_id, &report)
+        .await;
+    keep(world, reply);
+}
+
+#[when(expr = "部数 {string} を確定として報告する")]
+async fn confirm_copies(world: &mut KofuWorld, list: String) {
+    let issuance = last(world);
+    report(world, &issuance, confirmed(&copy_numbers(&list))).await;
+}
+
+#[when(expr = "{int} 通目を確定、{int} 通目を取消として報告する")]
+async fn confirm_and_cancel(world: &mut KofuWorld, confirm: u8, cancel: u8) {
+    let issuance = last(world);
+    let copies = vec![
+        CopyOutcome {
+            copy: confirm,
+            outcome: Outcome::Confirmed,
+        },
+        CopyOutcome {
+            copy: cancel,
+            outcome: Outcome::Cancelled,
+        },
+    ];
+    report(world, &issuance, copies).await;
+}
+
+/// An issuance id of the profile's form that no server has given: a fresh UUID.
+#[when(expr = "知らない交付IDに部数 {string} を確定として報告する")]
+async fn report_unknown(world: &mut KofuWorld, list: String) {
+    let issuance_id = format!("I-unknown-{}", uuid::Uuid::new_v4());
+    report_for(world, &issuance_id, confirmed(&copy_numbers(&list))).await;
 }
 
 #[then(expr = "印刷結果の報告は受け付けられる")]
