@@ -94,14 +94,14 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書の本文に記載事項がすべて印字されている
 
-  @requires-type-kazei @catches-tax-amount-ungrouped @catches-income-year-printed-as-fiscal-year
+  @requires-type-kazei @catches-tax-amount-ungrouped @catches-income-year-printed-as-fiscal-year @rule-pdf-tax-format
   シナリオ: 課税証明書は年度・所得の年・金額をプロファイルの書式で印字する
     前提 証明書 "課税(非課税)証明書" を選ぶ
     かつ 年度 2026 を選ぶ
     もし 1 通を請求する
     ならば 文書に年度・所得の年・金額がプロファイルの書式で印字されている
 
-  @requires-type-shotoku @catches-tax-amount-ungrouped
+  @requires-type-shotoku @catches-tax-amount-ungrouped @rule-pdf-tax-format
   シナリオ: 非課税の人の所得証明書も書式どおりに印字し、税額は 0円 である
     前提 カード "C037" を置く
     かつ 証明書 "所得証明書" を選ぶ

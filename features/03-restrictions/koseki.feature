@@ -69,13 +69,13 @@
     かつ メニューの利用登録申請の状態は "approved" である
     かつ メニューに示された種類は、どの選択肢・年度でも交付され、手数料はメニューどおりである
 
-  @catches-registration-on-file-forgotten
+  @catches-registration-on-file-forgotten @rule-registration-on-file @rule-registration-get
   シナリオ: 住民記録に記録された審査中の利用登録申請は、その ID と提出日時のまま照会できる
     前提 カード "C042" を置く
     もし 住民記録に記録された利用登録申請を照会する
     ならば 利用登録申請は HTTP 200 で、住民記録に記録された申請（ID・状態・提出日時）のとおりである
 
-  @catches-registration-on-file-forgotten
+  @catches-registration-on-file-forgotten @rule-registration-on-file @rule-registration-filing
   シナリオ: 審査中の人がもう一度提出すると、記録された申請がその ID と提出日時のまま 200 で返る
     前提 カード "C042" を置く
     もし 利用登録申請を提出する
@@ -83,6 +83,7 @@
     もし メニューを要求する
     ならば メニューの利用登録申請の状態は "pending" である
 
+  @rule-registration-on-file @rule-registration-get @catches-registration-on-file-forgotten
   シナリオ: 却下された記録の利用登録申請も、その ID・状態・提出日時のまま照会できる
     前提 カード "C043" を置く
     もし 住民記録に記録された利用登録申請を照会する

@@ -23,7 +23,7 @@
     もし 1 通を請求する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @requires-koseki-non-resident @requires-type-koseki-zenbu @catches-moved-out-served
+  @requires-koseki-non-resident @requires-type-koseki-zenbu @catches-moved-out-served @rule-moved-out-holder
   シナリオ: 転出した人の戸籍は本籍地の規則に従い、利用登録申請の承認まで交付されない
     # 西村 隆の戸籍 K011 は青葉台市にあるが、転出したので青葉台市はもう住所地ではない。
     前提 カード "C029" を置く
@@ -65,7 +65,7 @@
     ならば 証明書が交付される
     かつ 記載事項は住民記録と一致する
 
-  @requires-koseki-non-resident @catches-deceased-koseki-served
+  @requires-koseki-non-resident @catches-deceased-koseki-served @rule-deceased-holder @rule-empty-menu
   シナリオ: 死亡した人のカードでは、本籍地の戸籍があってもメニューは空で、利用登録申請の状態も示されない
     # 大野 清（死亡）の戸籍 K012 は青葉台市にあり、妻のために開いたままである。
     前提 カード "C031" を置く
@@ -73,20 +73,20 @@
     ならば メニューは空である
     かつ メニューに利用登録申請の状態はない
 
-  @requires-type-koseki-zenbu @catches-deceased-koseki-served
+  @requires-type-koseki-zenbu @catches-deceased-koseki-served @rule-deceased-holder
   シナリオ: 死亡した人が戸籍全部事項証明書を直接請求しても not-issuable で断られる
     前提 カード "C031" を置く
     かつ 証明書 "戸籍全部事項証明書" を選ぶ
     もし 1 通を請求する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @requires-koseki-non-resident @catches-deceased-koseki-served
+  @requires-koseki-non-resident @catches-deceased-koseki-served @rule-deceased-holder @rule-registration-refusals
   シナリオ: 死亡した人の利用登録申請は not-issuable で断られる
     前提 カード "C031" を置く
     もし 利用登録申請を提出する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @requires-type-koseki-zenbu
+  @requires-type-koseki-zenbu @rule-deceased-holder @catches-certificate-number-per-type
   シナリオ: 同じ戸籍の生存している妻には戸籍全部事項証明書が交付される
     前提 カード "C030" を置く
     かつ 証明書 "戸籍全部事項証明書" を選ぶ

@@ -1,5 +1,5 @@
 # language: ja
-@phase-restrictions
+@phase-restrictions @rule-tax-years @rule-reception-time-is-now
 機能: 利用者制限試験 — 受付日時で決まる交付できる年度
   プロファイルの規則: 年度 N の課税（前年 N−1 年の所得による住民税）は N 年 6 月 1 日
   （受付日時の日本時間の日付）に決定し、その日から交付できる。それより前は年度 N を
@@ -25,7 +25,7 @@
     もし 1 通を請求する
     ならば HTTP 422 でエラーコード "not-offered" が返る
 
-  @requires-type-kazei
+  @requires-type-kazei @catches-tax-assessment-by-income-year
   シナリオ: 5 月 31 日でも前の年度は交付される
     前提 受付日時は "2026-05-31T10:00:00+09:00" である
     かつ 証明書 "課税(非課税)証明書" を選ぶ
@@ -33,14 +33,14 @@
     もし 1 通を請求する
     ならば 証明書が交付される
 
-  @requires-type-kazei
+  @requires-type-kazei @catches-missing-version-header
   シナリオ: 6 月 1 日のメニューにはその年の年度が加わる
     前提 受付日時は "2026-06-01T10:00:00+09:00" である
     もし メニューを要求する
     ならば メニューの "課税(非課税)証明書" の年度は、取り扱う年度のうち受付日に決定済みで課税のある年度である
     かつ メニューの "課税(非課税)証明書" の年度は "2024, 2025, 2026" である
 
-  @requires-type-kazei
+  @requires-type-kazei @catches-tax-assessment-by-income-year
   シナリオ: 6 月 1 日の朝（UTC ではまだ 5 月 31 日）にその年の年度が交付される
     前提 受付日時は "2026-06-01T07:00:00+09:00" である
     かつ 証明書 "課税(非課税)証明書" を選ぶ
