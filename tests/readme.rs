@@ -23,15 +23,7 @@ fn expected_table() -> String {
     let mut t = String::from("| defect | what it simulates | caught by |\n|---|---|---|\n");
     for d in kofu_reference_server::Defect::ALL {
         let scenarios = caught.get(d.name()).cloned().unwrap_or_default();
-        let mut cell = scenarios
-            .iter()
-            .take(SHOWN)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("<br>");
-        if scenarios.len() > SHOWN {
-            cell.push_str(&format!("<br>…and {} more", scenarios.len() - SHOWN));
-        }
+        let cell = common::table_cell(&scenarios, SHOWN);
         t.push_str(&format!(
             "| `{}` | {} | {} |\n",
             d.name(),

@@ -192,15 +192,7 @@ fn expected_table() -> String {
     let mut t = String::from("| rule | level | checked by |\n|---|---|---|\n");
     for r in rules() {
         let scenarios = checked.get(&r.id).cloned().unwrap_or_default();
-        let mut cell = scenarios
-            .iter()
-            .take(SHOWN)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("<br>");
-        if scenarios.len() > SHOWN {
-            cell.push_str(&format!("<br>…and {} more", scenarios.len() - SHOWN));
-        }
+        let mut cell = common::table_cell(&scenarios, SHOWN);
         if cell.is_empty() {
             cell.push('—');
         }

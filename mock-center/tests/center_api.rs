@@ -27,11 +27,15 @@ async fn candidate_serving(code: &str) -> MockServer {
     let candidate = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v1/identity"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "profile_version": "1.0",
-            "implementation": { "name": "mock", "version": "0" },
-            "municipalities": [code]
-        })))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .insert_header("Kofu-Profile-Version", "1.0")
+                .set_body_json(json!({
+                    "profile_version": "1.0",
+                    "implementation": { "name": "mock", "version": "0" },
+                    "municipalities": [code]
+                })),
+        )
         .mount(&candidate)
         .await;
     candidate
@@ -218,7 +222,10 @@ async fn koseki_goes_to_the_municipality_whose_menu_offers_it() {
         .respond_with(
             ResponseTemplate::new(422)
                 .insert_header("Kofu-Profile-Version", "1.0")
-                .set_body_json(json!({ "code": "not-issuable", "message": "x" })),
+                .set_body_json(json!({
+                    "code": "not-issuable",
+                    "message": kofu_profile::error::NOT_ISSUABLE_MESSAGE
+                })),
         )
         .mount(&domicile)
         .await;

@@ -368,7 +368,7 @@ async fn invalid_json_with_200_is_malformed_with_a_snippet() {
     };
     assert_eq!((*status, operation.as_str()), (200, "identity"));
     assert_eq!(snippet, "{not json at all");
-    assert!(detail.contains("Identity"), "{detail}");
+    assert!(detail.contains("not JSON"), "{detail}");
 }
 
 #[tokio::test]

@@ -124,3 +124,17 @@ pub fn generated_section(path: &Path, begin: &str, end: &str, expected: &str, hi
         path.display()
     );
 }
+
+/// A table cell of scenario labels: the first `shown`, then "…and N more".
+pub fn table_cell(labels: &[String], shown: usize) -> String {
+    let mut cell = labels
+        .iter()
+        .take(shown)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("<br>");
+    if labels.len() > shown {
+        cell.push_str(&format!("<br>…and {} more", labels.len() - shown));
+    }
+    cell
+}
