@@ -29,6 +29,11 @@
     ならば HTTP 400 でエラーコード "unsupported-profile-version" が返る
 
   @catches-profile-version-ignored @rule-version-exact
+  シナリオ: 一つ前の版 1.0 を名乗る要求も断る（版の比較は完全一致）
+    もし プロファイル版 "1.0" を名乗ってメニューを要求する
+    ならば HTTP 400 でエラーコード "unsupported-profile-version" が返る
+
+  @catches-profile-version-ignored @rule-version-exact
   シナリオ: 将来のメジャー版を名乗る要求も断る
     もし プロファイル版 "2.0" を名乗ってメニューを要求する
     ならば HTTP 400 でエラーコード "unsupported-profile-version" が返る

@@ -35,7 +35,7 @@ pub use certificate::{CertificateType, IssuanceOptions, Scope};
 pub use error::{ErrorBody, ErrorCode};
 
 /// Version of this profile, sent in [`VERSION_HEADER`] on every request and response.
-pub const PROFILE_VERSION: &str = "1.0";
+pub const PROFILE_VERSION: &str = "1.1";
 
 /// HTTP header carrying the profile version, on requests and responses.
 pub const VERSION_HEADER: &str = "Kofu-Profile-Version";

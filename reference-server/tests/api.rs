@@ -40,7 +40,7 @@ async fn identity_names_profile_and_every_municipality() {
     let reply = h.get(paths::IDENTITY).await;
     assert_eq!(reply.version_header(), Some(PROFILE_VERSION));
     let identity: Identity = reply.ok();
-    assert_eq!(identity.profile_version, "1.0");
+    assert_eq!(identity.profile_version, "1.1");
     assert_eq!(identity.implementation.name, "kofu-reference-server");
     assert_eq!(identity.municipalities, vec![AOBADAI, SHIRASUNA]);
 }
@@ -457,7 +457,7 @@ async fn transport_errors_use_the_error_model() {
         .unwrap();
     h.send(streamed).await.error(413, "payload-too-large");
     // Versions.
-    for version in [None, Some("0.9"), Some("2.0"), Some("1"), Some("1.1")] {
+    for version in [None, Some("0.9"), Some("2.0"), Some("1"), Some("1.0")] {
         let mut b = Request::builder().method(Method::GET).uri(paths::IDENTITY);
         if let Some(v) = version {
             b = b.header(VERSION_HEADER, v);

@@ -11,7 +11,7 @@ use crate::defects::Defect;
 use crate::state::AppState;
 
 /// Whether a requested profile version is spoken here. The profile's comparison is
-/// exact: `1.0` only (not `1`, not `1.1`).
+/// exact: `1.1` only (not `1`, not `1.0`, not `1.2`).
 pub fn supported(version: &str) -> bool {
     version == PROFILE_VERSION
 }
@@ -54,9 +54,11 @@ mod tests {
     use super::supported;
 
     #[test]
-    fn exactly_one_point_zero() {
-        assert!(supported("1.0"));
-        for v in ["0.9", "2.0", "1", "1.", "1.1", "", "10.0", "1.0.1", " 1.0"] {
+    fn exactly_one_point_one() {
+        assert!(supported("1.1"));
+        for v in [
+            "0.9", "1.0", "2.0", "1", "1.", "1.2", "", "10.0", "1.1.1", " 1.1",
+        ] {
             assert!(!supported(v), "{v}");
         }
     }
