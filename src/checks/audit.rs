@@ -61,7 +61,7 @@ pub fn audit(
         Some(holder) => findings.extend(person_findings(fixtures, asked, holder, issuance)),
     }
     findings.extend(identifier_findings(fixtures, issuance));
-    findings.extend(document_findings(issuance));
+    findings.extend(document_findings(fixtures, asked.municipality, issuance));
     if findings.is_empty() {
         return Ok(());
     }
@@ -313,7 +313,11 @@ pub fn page_subject(content: &Content) -> Option<String> {
 }
 
 /// Page count, and the certificate number, page number and subject on every page.
-fn document_findings(issuance: &Issuance) -> Vec<Finding> {
+fn document_findings(
+    fixtures: &Fixtures,
+    municipality: &Municipality,
+    issuance: &Issuance,
+) -> Vec<Finding> {
     use base64::Engine as _;
     let bytes =
         match base64::engine::general_purpose::STANDARD.decode(&issuance.document.pdf_base64) {
@@ -328,7 +332,19 @@ fn document_findings(issuance: &Issuance) -> Vec<Finding> {
         Ok(p) => p,
         Err(e) => return vec![Finding::Unreadable(e.to_string())],
     };
-    page_findings(issuance, &pages)
+    let mut out = page_findings(issuance, &pages);
+    // The whole file, not only the pages: nothing but the certificate (profile, The PDF).
+    // The persons the file may name are those the answer states; whether those are the
+    // right ones is the person and content checks' business.
+    let watch = super::pdf_forensics::watch(
+        fixtures,
+        &issuance.content,
+        std::slice::from_ref(&municipality.mayor_name),
+    );
+    if let Some(found) = super::pdf_forensics::verdict(&bytes, &watch) {
+        out.push(Finding::PdfNotClean(found));
+    }
+    out
 }
 
 /// The per-page checks over the text of each page.

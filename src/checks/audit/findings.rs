@@ -55,6 +55,8 @@ pub enum Finding {
         total: usize,
         subject: String,
     },
+    /// The PDF holds more than the certificate (PDF forensics, the whole file).
+    PdfNotClean(String),
     /// `issuance_id` is not 1–64 characters of `A-Z a-z 0-9 - . _ ~`.
     IdCharset { field: &'static str, value: String },
     /// An identifier contains a 個人番号, a 住民票コード or a name.
@@ -163,6 +165,10 @@ impl fmt::Display for Finding {
             } => write!(
                 f,
                 "page {page}/{total} does not name the certificate's subject `{subject}`: it may be a page of another resident's document"
+            ),
+            Self::PdfNotClean(found) => write!(
+                f,
+                "the PDF holds more than the certificate (no 個人番号 or 住民票コード, no person it does not state, no hidden text, no active or external content, no embedded file or form, no layers, not encrypted): {found}"
             ),
             Self::IdCharset { field, value } => write!(
                 f,
