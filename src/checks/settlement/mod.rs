@@ -441,6 +441,7 @@ fn statements(
     out
 }
 
+pub mod commission;
 pub mod report;
 
 #[cfg(test)]

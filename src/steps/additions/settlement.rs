@@ -140,7 +140,7 @@ fn center_statement_unchanged_commission(world: &mut KofuWorld, copies: u64) {
         per_copy_excluding_tax: addition.before_settlement.commission_per_copy_excluding_tax,
         ..contract
     };
-    let commission = kofu_mock_center::ledger::commission(&before_rate, copies);
+    let commission = crate::checks::settlement::commission::due(&before_rate, copies);
     let net = i64::try_from(copies * fee).unwrap_or(i64::MAX)
         - i64::try_from(commission).unwrap_or(i64::MAX);
     let statements = world
