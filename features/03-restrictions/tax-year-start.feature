@@ -33,14 +33,14 @@
     もし 1 通を請求する
     ならば 証明書が交付される
 
-  @requires-type-kazei @catches-missing-version-header
+  @requires-type-kazei @catches-fiscal-year-from-july
   シナリオ: 6 月 1 日のメニューにはその年の年度が加わる
     前提 受付日時は "2026-06-01T10:00:00+09:00" である
     もし メニューを要求する
     ならば メニューの "課税(非課税)証明書" の年度は、取り扱う年度のうち受付日に決定済みで課税のある年度である
     かつ メニューの "課税(非課税)証明書" の年度は "2024, 2025, 2026" である
 
-  @requires-type-kazei @catches-tax-assessment-by-income-year
+  @requires-type-kazei @catches-tax-assessment-by-income-year @catches-fiscal-year-decided-utc @catches-fiscal-year-from-july
   シナリオ: 6 月 1 日の朝（UTC ではまだ 5 月 31 日）にその年の年度が交付される
     前提 受付日時は "2026-06-01T07:00:00+09:00" である
     かつ 証明書 "課税(非課税)証明書" を選ぶ

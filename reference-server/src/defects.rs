@@ -275,6 +275,12 @@ defects! {
     /// `copies` is parsed into an unsigned byte.
     CopiesNegativeMalformed = "copies-negative-malformed":
         "`copies` is parsed into an unsigned byte: -1 or a huge integer is 400 malformed-request instead of 422 invalid-request",
+    /// The new 年度 is issued from 1 July.
+    FiscalYearFromJuly = "fiscal-year-from-july":
+        "the new 年度 is offered from the first of the month after the assessment is decided (1 July), a month late",
+    /// The 年度 decision date is read on the UTC date.
+    FiscalYearDecidedUtc = "fiscal-year-decided-utc":
+        "whether the new 年度 is decided is read on the UTC date of the reception, so on 1 June before 09:00 JST it is not offered yet",
     /// The new 年度 is issued from 1 April.
     FiscalYearFromApril = "fiscal-year-from-april":
         "the new 年度's tax certificates are offered from 1 April, the start of the 年度, though its assessment is decided only on 1 June: in April and May the menu offers a year not yet assessed",

@@ -584,7 +584,9 @@ async fn bites(defect: Defect) {
         | Defect::UnknownRequestFieldIgnored
         | Defect::OmittedOptionsRejected
         | Defect::OptionPresenceMeansTrue
-        | Defect::DomicileMenuOmitsKojin => {}
+        | Defect::DomicileMenuOmitsKojin
+        | Defect::FiscalYearFromJuly
+        | Defect::FiscalYearDecidedUtc => {}
         Defect::NullAcceptedAsOmitted => {
             let mut req = serde_json::to_value(juminhyo("C001")).unwrap();
             req["options"]["members"] = serde_json::Value::Null;

@@ -82,9 +82,15 @@ pub fn assessment_decided(
     defects: &Defects,
 ) -> bool {
     use chrono::Datelike;
-    let date = kofu_profile::time::jst_date(reception);
+    let date = if defects.on(Defect::FiscalYearDecidedUtc) {
+        reception.with_timezone(&Utc).date_naive()
+    } else {
+        kofu_profile::time::jst_date(reception)
+    };
     let first_month = if defects.on(Defect::FiscalYearFromApril) {
         4
+    } else if defects.on(Defect::FiscalYearFromJuly) {
+        7
     } else {
         6
     };
