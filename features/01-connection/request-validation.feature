@@ -14,7 +14,7 @@
     もし 本人のみの住民票の写し 1 通の交付要求の "copies" を "10" にして送る
     ならば 証明書が交付される
 
-  @rule-copies-any-integer @rule-copies-field @catches-error-without-version-header
+  @rule-copies-any-integer @rule-copies-field @catches-copies-zero-accepted
   シナリオ: copies 0 は invalid-request
     もし 本人のみの住民票の写し 1 通の交付要求の "copies" を "0" にして送る
     ならば HTTP 422 でエラーコード "invalid-request" が返る
@@ -24,7 +24,7 @@
     もし 本人のみの住民票の写し 1 通の交付要求の "copies" を "-1" にして送る
     ならば HTTP 422 でエラーコード "invalid-request" が返る
 
-  @rule-copies-any-integer @rule-copies-field @catches-error-without-version-header
+  @rule-copies-any-integer @rule-copies-field @catches-copies-limit-off-by-one
   シナリオ: max_copies を超える copies は invalid-request
     もし 本人のみの住民票の写し 1 通の交付要求の "copies" を "11" にして送る
     ならば HTTP 422 でエラーコード "invalid-request" が返る

@@ -176,7 +176,7 @@
     ならば 部数と交付手数料は請求と市区町村プロファイルの主張どおりである
     かつ 記載事項は住民記録と一致する
 
-  @rule-options-fit-type @catches-error-without-version-header
+  @rule-options-fit-type @catches-copies-limit-off-by-one
   シナリオ: 部数の上限を超える請求は invalid-request で断られる
     前提 カード "C001" を置く
     かつ 交付範囲 "本人のみ" を選ぶ

@@ -272,6 +272,12 @@ defects! {
     /// `null` in a request body is read as an omitted field.
     NullAcceptedAsOmitted = "null-accepted-as-omitted":
         "`null` in a request body is taken for an omitted field (a lenient JSON layer drops null members): `\"members\": null` or `\"options\": null` is issued instead of 400 malformed-request",
+    /// The copies limit is one too high.
+    CopiesLimitOffByOne = "copies-limit-off-by-one":
+        "the copies limit is checked one too late: max_copies + 1 copies are issued",
+    /// A request for 0 copies is served as 1.
+    CopiesZeroAccepted = "copies-zero-accepted":
+        "copies 0 is read as \"at least one\" and issued as a single copy instead of 422 invalid-request",
     /// `copies` is parsed into an unsigned byte.
     CopiesNegativeMalformed = "copies-negative-malformed":
         "`copies` is parsed into an unsigned byte: -1 or a huge integer is 400 malformed-request instead of 422 invalid-request",

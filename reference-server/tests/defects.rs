@@ -586,7 +586,9 @@ async fn bites(defect: Defect) {
         | Defect::OptionPresenceMeansTrue
         | Defect::DomicileMenuOmitsKojin
         | Defect::FiscalYearFromJuly
-        | Defect::FiscalYearDecidedUtc => {}
+        | Defect::FiscalYearDecidedUtc
+        | Defect::CopiesLimitOffByOne
+        | Defect::CopiesZeroAccepted => {}
         Defect::NullAcceptedAsOmitted => {
             let mut req = serde_json::to_value(juminhyo("C001")).unwrap();
             req["options"]["members"] = serde_json::Value::Null;

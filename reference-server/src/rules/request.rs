@@ -9,7 +9,7 @@ use kofu_profile::{CertificateType, IssuanceOptions, Scope};
 
 use super::eligibility::Evaluation;
 use super::{Denial, Refusal};
-use crate::defects::Defects;
+use crate::defects::{Defect, Defects};
 
 fn invalid(message: impl Into<String>) -> Denial {
     Denial::Invalid(message.into())
@@ -66,9 +66,18 @@ pub fn check_claims<'m>(
         .offer(t)
         .ok_or_else(|| Denial::NotOffered(format!("{t} is not offered here")))?;
     check_options(t, &req.options)?;
+    // Defect `copies-limit-off-by-one`: the limit is compared with `<=` one too late.
+    let most = if defects.on(Defect::CopiesLimitOffByOne) {
+        offer.max_copies.saturating_add(1)
+    } else {
+        offer.max_copies
+    };
+    // Defect `copies-zero-accepted`: a request for no copy is served as one.
+    let least = u8::from(!defects.on(Defect::CopiesZeroAccepted));
     let copies = u8::try_from(req.copies)
         .ok()
-        .filter(|c| (1..=offer.max_copies).contains(c))
+        .filter(|c| (least..=most).contains(c))
+        .map(|c| c.max(1))
         .ok_or_else(|| {
             invalid(format!(
                 "copies {} outside 1..={}",
