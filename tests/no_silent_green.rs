@@ -106,7 +106,10 @@ async fn a_scenario_outside_the_claims_is_skipped_with_its_reason() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(
         dir.path().join("claims.feature"),
-        "# language: ja\n@phase-connection\n機能: 主張\n  @requires-no-age-limit\n  シナリオ: 年齢制限のない市区町村だけ\n    もし 識別情報を要求する\n  シナリオ: 常に\n    もし 識別情報を要求する\n    ならば 識別情報のプロファイル版は \"1.0\" である\n",
+        format!(
+            "# language: ja\n@phase-connection\n機能: 主張\n  @requires-no-age-limit\n  シナリオ: 年齢制限のない市区町村だけ\n    もし 識別情報を要求する\n  シナリオ: 常に\n    もし 識別情報を要求する\n    ならば 識別情報のプロファイル版は \"{}\" である\n",
+            kofu_profile::PROFILE_VERSION
+        ),
     )
     .expect("write feature");
     let outcome = kofu::run(options(dir.path().to_owned(), embedded()))
