@@ -2,6 +2,9 @@
 //! one spot of the server, so the harness can prove that a scenario catches it.
 //!
 //! Without any switch the server conforms to the profile.
+//!
+//! Longer than 400 lines because the list of switches is one table, with each switch's
+//! one-line description; the spots that use them live in the modules they break.
 
 use std::collections::BTreeSet;
 
