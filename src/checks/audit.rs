@@ -65,17 +65,26 @@ pub fn audit(
     if findings.is_empty() {
         return Ok(());
     }
-    Err(AuditFailure {
+    Err(failure(fixtures, request, issuance, findings))
+}
+
+/// The failure naming the issuance, the card (fixture id, or the serial when unknown)
+/// and its holder, with `findings`.
+pub fn failure(
+    fixtures: &Fixtures,
+    request: &IssuanceRequest,
+    issuance: &Issuance,
+    findings: Vec<Finding>,
+) -> AuditFailure {
+    let card = fixtures.card_by_serial(&request.card_serial);
+    let holder = card.and_then(|c| fixtures.register.person(&c.person));
+    AuditFailure {
         request_id: request.reception.request_id.to_string(),
         issuance_id: issuance.issuance_id.clone(),
-        card: card
-            .map(|c| c.id.clone())
-            .unwrap_or_else(|| request.card_serial.clone()),
-        holder: holder
-            .map(|p| format!("{} {}", p.id, p.name))
-            .unwrap_or_else(|| "unknown".to_owned()),
+        card: card.map_or_else(|| request.card_serial.clone(), |c| c.id.clone()),
+        holder: holder.map_or_else(|| "unknown".to_owned(), |p| format!("{} {}", p.id, p.name)),
         findings,
-    })
+    }
 }
 
 /// What the answer echoes of the request, and the fee.

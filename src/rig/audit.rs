@@ -20,7 +20,7 @@ use kofu_profile::Scope;
 use kofu_profile::issuance::{Issuance, IssuanceRequest};
 use kofu_profile::menu::Menu;
 
-use crate::checks::audit::{Asked, AuditFailure, Finding, audit};
+use crate::checks::audit::{Asked, AuditFailure, Finding, audit, failure};
 use crate::terminal::center_link::LinkObserver;
 
 /// How an issuance reached the harness.
@@ -142,20 +142,7 @@ impl IssuanceAudit {
                 failure.findings.extend(reused);
                 Err(failure)
             }
-            (Ok(()), false) => Err(AuditFailure {
-                request_id: request.reception.request_id.to_string(),
-                issuance_id: issuance.issuance_id.clone(),
-                card: self
-                    .fixtures
-                    .card_by_serial(&request.card_serial)
-                    .map_or_else(|| request.card_serial.clone(), |c| c.id.clone()),
-                holder: self
-                    .fixtures
-                    .card_by_serial(&request.card_serial)
-                    .and_then(|c| self.fixtures.register.person(&c.person))
-                    .map_or_else(|| "unknown".to_owned(), |p| format!("{} {}", p.id, p.name)),
-                findings: reused,
-            }),
+            (Ok(()), false) => Err(failure(&self.fixtures, request, issuance, reused)),
         }
     }
 

@@ -87,30 +87,29 @@ async fn send_explicit_defaults(world: &mut KofuWorld) {
 
 #[then(expr = "交付要求は HTTP 201 で受け付けられる")]
 fn accepted_with_201(world: &mut KofuWorld) {
-    match &world.answers.last {
-        Some(LastAnswer::Raw(raw))
-            if raw.status == 201 && kofu_mock_center::client::answer_problems(raw).is_empty() => {}
-        Some(LastAnswer::Raw(raw)) => {
-            let problems = kofu_mock_center::client::answer_problems(raw);
-            fail(
-                "JSON: an omitted optional field and its default are accepted alike (an omitted \
-                 `options` means `{}`): the request is issued, 201 Created",
-                if problems.is_empty() {
-                    format!(
-                        "HTTP {}: {}",
-                        raw.status,
-                        String::from_utf8_lossy(&raw.body[..raw.body.len().min(300)])
-                    )
-                } else {
-                    format!("HTTP {}: {}", raw.status, problems.join("; "))
-                },
-                &world.evidence_dir,
-            )
-        }
-        other => fail(
+    let Some(LastAnswer::Raw(raw)) = &world.answers.last else {
+        fail(
             "JSON: the request must be answered",
-            format!("last answer: {}", crate::checks::shown(other)),
+            format!("last answer: {}", crate::checks::shown(&world.answers.last)),
             &world.evidence_dir,
-        ),
+        )
+    };
+    let problems = kofu_mock_center::client::answer_problems(raw);
+    if raw.status == 201 && problems.is_empty() {
+        return;
     }
+    fail(
+        "JSON: an omitted optional field and its default are accepted alike (an omitted \
+         `options` means `{}`): the request is issued, 201 Created",
+        if problems.is_empty() {
+            format!(
+                "HTTP {}: {}",
+                raw.status,
+                String::from_utf8_lossy(&raw.body[..raw.body.len().min(300)])
+            )
+        } else {
+            format!("HTTP {}: {}", raw.status, problems.join("; "))
+        },
+        &world.evidence_dir,
+    )
 }

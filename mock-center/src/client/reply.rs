@@ -119,14 +119,16 @@ pub(super) fn parse_reply<T: DeserializeOwned + Serialize>(
         detail,
         snippet: snippet(&raw.body),
     };
-    let problems = answer_problems(raw);
+    let (problems, body) = checked(raw);
     if !problems.is_empty() {
         return Err(malformed(problems.join("; ")));
     }
     if (200..300).contains(&raw.status) {
         match serde_json::from_slice::<T>(&raw.body) {
             Ok(value) => {
-                let extra = undocumented_fields(&raw.body, &value);
+                let extra = body
+                    .map(|body| undocumented_fields(&body, &value))
+                    .unwrap_or_default();
                 if !extra.is_empty() {
                     return Err(malformed(format!(
                         "the {} carries fields the profile does not define (or sends where it \
@@ -166,6 +168,11 @@ pub(super) fn parse_reply<T: DeserializeOwned + Serialize>(
 /// `code` and `message`, and the fixed message of `not-issuable` (`error-answer`,
 /// `error-codes-closed`, `error-message`). Empty when the answer keeps them.
 pub fn answer_problems(raw: &RawResponse) -> Vec<String> {
+    checked(raw).0
+}
+
+/// [`answer_problems`], and the body as JSON when it is JSON.
+fn checked(raw: &RawResponse) -> (Vec<String>, Option<Value>) {
     let mut problems = Vec::new();
     match raw.header(VERSION_HEADER) {
         Some(PROFILE_VERSION) => {}
@@ -193,7 +200,7 @@ pub fn answer_problems(raw: &RawResponse) -> Vec<String> {
         Ok(v) => v,
         Err(e) => {
             problems.push(format!("the body is not JSON: {e}"));
-            return problems;
+            return (problems, None);
         }
     };
     let mut nulls = Vec::new();
@@ -208,7 +215,7 @@ pub fn answer_problems(raw: &RawResponse) -> Vec<String> {
     if !(200..300).contains(&raw.status) {
         problems.extend(error_body_problems(raw.status, &value));
     }
-    problems
+    (problems, Some(value))
 }
 
 fn error_body_problems(status: u16, value: &Value) -> Vec<String> {
@@ -274,15 +281,12 @@ fn find_nulls(value: &Value, at: String, out: &mut Vec<String>) {
 
 /// JSON pointers of the fields of `body` that the typed value does not carry: fields the
 /// profile does not define for that type (or sends as default where it omits them).
-fn undocumented_fields<T: Serialize>(body: &[u8], typed: &T) -> Vec<String> {
-    let (Ok(raw), Ok(typed)) = (
-        serde_json::from_slice::<Value>(body),
-        serde_json::to_value(typed),
-    ) else {
+fn undocumented_fields<T: Serialize>(body: &Value, typed: &T) -> Vec<String> {
+    let Ok(typed) = serde_json::to_value(typed) else {
         return Vec::new();
     };
     let mut out = Vec::new();
-    extra_keys(&raw, &typed, String::new(), &mut out);
+    extra_keys(body, &typed, String::new(), &mut out);
     out
 }
 
