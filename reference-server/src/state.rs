@@ -32,8 +32,8 @@ struct Inner {
 struct BusyDay {
     /// Issuances of the date so far.
     count: u32,
-    /// The holder of the previous issuance of the date.
-    previous: Option<String>,
+    /// The holders of the latest issuances of the date, most recent last.
+    recent: std::collections::VecDeque<String>,
     /// The mix-up happened.
     mixed_up: bool,
 }
@@ -41,6 +41,9 @@ struct BusyDay {
 /// From this many issuances in a business date on, `other-resident-under-load` mixes
 /// up one print order.
 pub const BUSY_DAY_ISSUANCES: u32 = 300;
+
+/// The print orders still in the queue that an issuance can be mixed up with.
+const QUEUED_ORDERS: usize = 8;
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -131,17 +134,30 @@ impl AppState {
     }
 
     /// Defect `other-resident-under-load`: count an issuance of `holder` on `date`, and
-    /// once the date has passed [`BUSY_DAY_ISSUANCES`], name the previous holder whose
-    /// print order this one is mixed up with (until [`Self::mixed_up`] says it was).
-    pub fn busy_day_mixup(&self, date: chrono::NaiveDate, holder: &str) -> Option<String> {
-        let mut days = self.inner.busy_days.lock().ok()?;
+    /// once the date has passed [`BUSY_DAY_ISSUANCES`], name the holders of the orders
+    /// still queued (most recent first, `holder` left out) whose print order this one
+    /// may be mixed up with (until [`Self::mixed_up`] says it was).
+    pub fn busy_day_mixup(&self, date: chrono::NaiveDate, holder: &str) -> Vec<String> {
+        let Ok(mut days) = self.inner.busy_days.lock() else {
+            return Vec::new();
+        };
         let day = days.entry(date).or_default();
         day.count += 1;
-        let previous = day.previous.replace(holder.to_owned());
-        (day.count >= BUSY_DAY_ISSUANCES && !day.mixed_up)
-            .then_some(previous)
-            .flatten()
-            .filter(|p| p != holder)
+        let queued: Vec<String> = if day.count >= BUSY_DAY_ISSUANCES && !day.mixed_up {
+            day.recent
+                .iter()
+                .rev()
+                .filter(|p| *p != holder)
+                .cloned()
+                .collect()
+        } else {
+            Vec::new()
+        };
+        day.recent.push_back(holder.to_owned());
+        if day.recent.len() > QUEUED_ORDERS {
+            day.recent.pop_front();
+        }
+        queued
     }
 
     /// Defect `page-from-another-document`: the page buffer renderings share.
