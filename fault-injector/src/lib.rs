@@ -44,6 +44,7 @@
 //! [`timeline`](FaultInjector::timeline).
 
 mod connection;
+mod deliver;
 mod rule;
 mod timeline;
 mod upstream;

@@ -87,6 +87,7 @@ pub enum Fault {
     ResetBeforeForward,
     /// The request is forwarded to the candidate and the center's connection is reset
     /// before any answer; the candidate's answer, when it comes, is read and discarded.
+    /// (If the request cannot be forwarded at all, the center gets the `502` instead.)
     ResetAfterForward,
     /// Status, headers (with the full `content-length`) and the first `after_bytes`
     /// bytes of the body are delivered, then the connection is reset.

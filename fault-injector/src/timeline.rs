@@ -87,14 +87,15 @@ impl EventKind {
     }
 }
 
-/// Renders events one per line: `  +12 ms  c1 #3 POST /path  what happened`.
+/// Renders events one per line: `  +12 ms  c1 #3 POST /path  what happened` (`c` the
+/// connection, `#` the exchange).
 pub(crate) fn render(events: &[Event]) -> String {
     let mut out = String::new();
     for e in events {
-        let request = if e.method.is_empty() {
-            "(nothing read)".to_owned()
-        } else {
-            format!("{} {}", e.method, e.path)
+        let request = match (&e.kind, e.method.is_empty()) {
+            (_, false) => format!("{} {}", e.method, e.path),
+            (EventKind::Closed(_), true) => "(connection)".to_owned(),
+            (_, true) => "(nothing read)".to_owned(),
         };
         out.push_str(&format!(
             "{:>7} ms  c{} #{} {request}  {}\n",

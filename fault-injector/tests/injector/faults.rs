@@ -159,6 +159,8 @@ async fn lose_answer_resets_after_the_candidate_committed() {
     injector.arm(Rule::once(issuances(), Fault::LoseAnswer));
     assert_reset(post(&center, &injector).await);
     assert_eq!(candidate.seen().len(), 1);
+    // The candidate sees its connection end too.
+    candidate.wait_ended(1).await;
     let kinds = kinds_of(&injector, 1);
     assert_eq!(
         kinds[2],

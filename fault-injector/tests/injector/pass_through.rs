@@ -135,6 +135,13 @@ async fn retargeted_injectors_send_new_connections_to_the_new_candidate() {
             && matches!(&e.kind, EventKind::Closed(why) if why.contains("candidate closed"))
     })
     .await;
+    assert!(
+        injector
+            .render_timeline()
+            .contains("c1 #3 (connection)  connection closed: the candidate closed its connection"),
+        "{}",
+        injector.render_timeline()
+    );
 }
 
 #[tokio::test]

@@ -47,6 +47,7 @@ pub struct Candidate {
     pub addr: SocketAddr,
     seen: Arc<Mutex<Vec<Seen>>>,
     changed: watch::Receiver<usize>,
+    ended: watch::Receiver<usize>,
     task: JoinHandle<()>,
 }
 
@@ -71,13 +72,17 @@ impl Candidate {
         let seen = Arc::new(Mutex::new(Vec::new()));
         let (tx, changed) = watch::channel(0);
         let tx = Arc::new(tx);
+        let (ended_tx, ended) = watch::channel(0);
+        let ended_tx = Arc::new(ended_tx);
         let record = seen.clone();
         let task = tokio::spawn(async move {
             let mut connections = JoinSet::new();
             loop {
                 let (tcp, peer) = listener.accept().await.unwrap();
                 let (seen, tx, tls) = (record.clone(), tx.clone(), tls.clone());
+                let ended_tx = ended_tx.clone();
                 connections.spawn(async move {
+                    let _count_the_end = Ended(ended_tx);
                     match tls {
                         None => serve(TokioIo::new(tcp), peer, None, seen, tx).await,
                         Some(acceptor) => {
@@ -100,6 +105,7 @@ impl Candidate {
             addr,
             seen,
             changed,
+            ended,
             task,
         }
     }
@@ -112,6 +118,15 @@ impl Candidate {
         self.seen.lock().unwrap().clone()
     }
 
+    /// Waits until at least `n` connections have ended on the candidate's side.
+    pub async fn wait_ended(&self, n: usize) {
+        let mut ended = self.ended.clone();
+        tokio::time::timeout(DEADLINE, ended.wait_for(|count| *count >= n))
+            .await
+            .unwrap_or_else(|_| panic!("{n} connections did not end"))
+            .unwrap();
+    }
+
     /// Waits until at least `n` requests arrived.
     pub async fn wait_seen(&self, n: usize) -> Vec<Seen> {
         let mut changed = self.changed.clone();
@@ -120,6 +135,15 @@ impl Candidate {
             .unwrap_or_else(|_| panic!("{n} requests did not arrive: {:?}", self.seen()))
             .unwrap();
         self.seen()
+    }
+}
+
+/// Counts a connection as ended when dropped.
+struct Ended(Arc<watch::Sender<usize>>);
+
+impl Drop for Ended {
+    fn drop(&mut self) {
+        self.0.send_modify(|count| *count += 1);
     }
 }
 
