@@ -42,6 +42,11 @@
 //! Rules ([`Rule`]) are armed with [`FaultInjector::arm`] and consulted in the order
 //! armed; unmatched exchanges are forwarded untouched and still appear in the
 //! [`timeline`](FaultInjector::timeline).
+//!
+//! Headers are forwarded as they are except `host` (set to the upstream's authority)
+//! and hop-by-hop headers (dropped); nothing in an answer is rewritten, so a `location`
+//! naming the candidate still names the candidate. The timeline is kept in memory for
+//! the injector's life.
 
 mod connection;
 mod deliver;
