@@ -28,6 +28,7 @@ pub mod outcome;
 pub mod records;
 pub mod registration;
 pub mod request;
+pub mod resend;
 pub mod schema;
 pub mod time;
 
