@@ -4,13 +4,14 @@
 
 use axum::http::StatusCode;
 use kofu_profile::ErrorCode;
+use kofu_profile::outcome::{CopyOutcome, Outcome, OutcomeReport};
 use uuid::Uuid;
 
 use super::api::{IssueRequest, Issued};
 use super::error::CenterError;
 use super::messages::UNAVAILABLE_MESSAGE;
 use super::session::Transaction;
-use super::state::CenterState;
+use super::state::{CenterState, UnprintedIssuance};
 use crate::client::Reply;
 use crate::ledger::{NewTransaction, TxState};
 
@@ -123,8 +124,66 @@ impl CenterState {
                 let detail = crate::client::error_chain(&e);
                 tracing::warn!(municipality, error = %detail, "issuance failed");
                 Self::log_ledger(self.ledger().ended(&tx, now, TxState::Failed, &detail));
+                if e.answer_lost() {
+                    self.cancel_given_up(client, &municipality, &profile_request)
+                        .await;
+                }
                 Err(CenterError::unavailable("candidate-unavailable"))
             }
+        }
+    }
+
+    /// The profile's cancellation resend: the terminal has given up and printed nothing;
+    /// the same request goes once more, and an issuance it answers has every copy
+    /// reported `cancelled`. Its document is never handed to the terminal.
+    async fn cancel_given_up(
+        &self,
+        client: &crate::client::CandidateClient,
+        municipality: &str,
+        request: &kofu_profile::issuance::IssuanceRequest,
+    ) {
+        let now = request.reception.reception_time;
+        let tx = request.reception.request_id.to_string();
+        let issuance = match client.resend_to_cancel(municipality, request).await {
+            Ok(Reply::Ok { value, .. }) => value,
+            Ok(Reply::Refused { error, .. }) => {
+                tracing::info!(code = %error.code, "the cancellation resend was refused");
+                return;
+            }
+            Err(e) => {
+                tracing::info!(error = %crate::client::error_chain(&e), "the cancellation resend failed");
+                return;
+            }
+        };
+        self.keep_unprinted(UnprintedIssuance {
+            municipality: municipality.to_owned(),
+            request: request.clone(),
+            issuance: issuance.clone(),
+        });
+        Self::log_ledger(self.ledger().issued(
+            &tx,
+            now,
+            &issuance.issuance_id,
+            issuance.fee_per_copy,
+            issuance.copies,
+        ));
+        let copies: Vec<CopyOutcome> = (1..=issuance.copies)
+            .map(|copy| CopyOutcome {
+                copy,
+                outcome: Outcome::Cancelled,
+            })
+            .collect();
+        let printed: Vec<_> = copies.iter().map(|c| (c.copy, c.outcome)).collect();
+        Self::log_ledger(self.ledger().outcomes(&tx, now, &printed));
+        let report = OutcomeReport {
+            reported_at: now,
+            copies,
+        };
+        if let Err(e) = client
+            .report_outcome(municipality, &issuance.issuance_id, &report)
+            .await
+        {
+            tracing::warn!(error = %crate::client::error_chain(&e), "the cancellation could not be reported");
         }
     }
 }

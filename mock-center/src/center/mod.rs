@@ -42,4 +42,4 @@ pub use messages::{
     YEAR_END,
 };
 pub use running::{RunningCenter, StartError};
-pub use state::CenterState;
+pub use state::{CenterState, UnprintedIssuance};

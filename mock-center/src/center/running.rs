@@ -11,7 +11,8 @@ pub struct RunningCenter {
     pub url: String,
     /// The state (ledger access).
     pub state: CenterState,
-    _validity: wiremock::MockServer,
+    /// Dropped on a thread of its own (see [`Drop`]).
+    validity: Option<wiremock::MockServer>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -49,7 +50,7 @@ impl RunningCenter {
         Ok(Self {
             url: format!("http://{addr}"),
             state,
-            _validity: validity,
+            validity: Some(validity),
             stop: Some(tx),
             task,
         })
@@ -73,4 +74,17 @@ pub enum StartError {
     /// No loopback port.
     #[error("cannot bind 127.0.0.1")]
     Bind(#[source] std::io::Error),
+}
+
+impl Drop for RunningCenter {
+    /// The validity mock's own drop blocks its thread until the mock's state is free
+    /// (wiremock verifies its expectations in a blocking executor); on a runtime thread
+    /// that can starve the very task holding it. It is dropped on a thread of its own.
+    fn drop(&mut self) {
+        if let Some(validity) = self.validity.take() {
+            let _ = std::thread::Builder::new()
+                .name("validity-mock-drop".to_owned())
+                .spawn(move || drop(validity));
+        }
+    }
 }

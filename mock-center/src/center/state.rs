@@ -24,6 +24,23 @@ pub(super) struct Inner {
     pub(super) routes: tokio::sync::Mutex<Option<BTreeMap<String, usize>>>,
     pub(super) sessions: Sessions,
     pub(super) ledger: Mutex<Ledger>,
+    /// Issuances the center received but never handed to a terminal (the cancellation
+    /// resend's), at most [`MAX_UNPRINTED`], for the harness to audit.
+    pub(super) unprinted: Mutex<Vec<UnprintedIssuance>>,
+}
+
+/// Most unprinted issuances kept.
+const MAX_UNPRINTED: usize = 1_000;
+
+/// An issuance the center received after the terminal had given up: never printed.
+#[derive(Debug, Clone)]
+pub struct UnprintedIssuance {
+    /// The municipality asked.
+    pub municipality: String,
+    /// The request sent (the same as every earlier attempt).
+    pub request: kofu_profile::issuance::IssuanceRequest,
+    /// What the candidate answered.
+    pub issuance: kofu_profile::issuance::Issuance,
 }
 
 /// The state of a running center; cheap to clone.
@@ -41,6 +58,23 @@ impl std::fmt::Debug for CenterState {
 }
 
 impl CenterState {
+    /// The issuances received and never printed so far (cancellation resends).
+    pub fn unprinted_issuances(&self) -> Vec<UnprintedIssuance> {
+        self.inner
+            .unprinted
+            .lock()
+            .map(|u| u.clone())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn keep_unprinted(&self, issuance: UnprintedIssuance) {
+        if let Ok(mut kept) = self.inner.unprinted.lock()
+            && kept.len() < MAX_UNPRINTED
+        {
+            kept.push(issuance);
+        }
+    }
+
     /// Build a center. Candidates are asked who they are on first use, not here.
     pub fn new(config: CenterConfig) -> Result<Self, CenterSetupError> {
         if config.candidates.is_empty() {
@@ -74,6 +108,7 @@ impl CenterState {
                 routes: tokio::sync::Mutex::new(None),
                 sessions: Sessions::default(),
                 ledger: Mutex::new(ledger),
+                unprinted: Mutex::new(Vec::new()),
                 config,
             }),
         })

@@ -8,9 +8,6 @@ use kofu_profile::PROFILE_VERSION;
 use super::error::ClientError;
 use crate::transport_pki;
 
-/// Most retries after `unavailable` the client accepts to make.
-pub const MAX_UNAVAILABLE_RETRIES: u8 = 2;
-
 /// How to reach one candidate.
 #[derive(Debug, Clone)]
 pub struct ClientConfig {
@@ -30,10 +27,11 @@ pub struct ClientConfig {
     pub max_response_bytes: usize,
     /// Value sent in the `Kofu-Profile-Version` header (tests send wrong ones).
     pub profile_version: String,
-    /// Immediate retries after an `unavailable` (503) answer to menu, issuance and
-    /// outcome calls, with the same request id and body; at most
-    /// [`MAX_UNAVAILABLE_RETRIES`]. No other failure is retried.
-    pub unavailable_retries: u8,
+    /// 再送: whether calls are resent as the profile's resend rules say (issuances and
+    /// 利用登録申請 up to [`kofu_profile::resend::ISSUANCE_ATTEMPTS`] attempts, outcome
+    /// reports up to [`kofu_profile::resend::OUTCOME_ATTEMPTS`], menus once more after
+    /// `503 unavailable`), with the same request id and body. `false`: one attempt each.
+    pub resend: bool,
 }
 
 impl Default for ClientConfig {
@@ -47,7 +45,7 @@ impl Default for ClientConfig {
             connect_timeout: Duration::from_secs(3),
             max_response_bytes: 16 * 1024 * 1024,
             profile_version: PROFILE_VERSION.to_owned(),
-            unavailable_retries: 1,
+            resend: true,
         }
     }
 }
@@ -59,6 +57,16 @@ impl ClientConfig {
             base_url: base_url.into(),
             ..Self::default()
         }
+    }
+
+    /// The TLS settings this client uses (trust anchors, client identity), for a
+    /// component that reaches the same candidate on the center's behalf, offering
+    /// HTTP/1.1 only.
+    pub fn rustls_http1(&self) -> Result<rustls::ClientConfig, ClientError> {
+        let https = check_base_url(&self.base_url)?.https;
+        let mut tls = tls_config(self, https)?;
+        tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(tls)
     }
 }
 

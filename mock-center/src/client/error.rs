@@ -101,6 +101,16 @@ impl ClientError {
         matches!(self, Self::Connect { .. })
     }
 
+    /// Whether the whole answer did not arrive: no connection, the connection broken
+    /// before the answer was complete, or the wait ran out. The profile resends after
+    /// these; a TLS refusal, an oversized or malformed answer is final.
+    pub fn answer_lost(&self) -> bool {
+        matches!(
+            self,
+            Self::Connect { .. } | Self::Timeout { .. } | Self::Transport { .. }
+        )
+    }
+
     /// Whether the call ran out of time.
     pub fn is_timeout(&self) -> bool {
         match self {

@@ -10,8 +10,7 @@
 //! - [`evidence`]: the [`Exchange`] records and the sinks that keep them.
 //! - `handshake`: [`HandshakeProbe`], whether the server refuses a client certificate
 //!   in the TLS handshake.
-//! - `profile`: one method per operation of the profile, and the retry after
-//!   `unavailable`; `transport`: one HTTP exchange under the timeout and the size cap,
+//! - `profile`: one method per operation of the profile, and its resends (再送); `transport`: one HTTP exchange under the timeout and the size cap,
 //!   recorded as evidence; `reply`: what a response is read as ([`Reply`],
 //!   [`RawResponse`]).
 
@@ -27,7 +26,7 @@ use std::sync::Arc;
 
 use kofu_profile::VERSION_HEADER;
 
-pub use config::{ClientConfig, MAX_UNAVAILABLE_RETRIES};
+pub use config::ClientConfig;
 pub use error::{ClientError, error_chain};
 pub use evidence::{DirEvidence, EvidenceSink, Exchange, MemoryEvidence, NoEvidence, RecordedBody};
 pub use handshake::HandshakeProbe;
@@ -54,12 +53,6 @@ impl std::fmt::Debug for CandidateClient {
 impl CandidateClient {
     /// A client for `config.base_url`, recording into `evidence`.
     pub fn new(config: ClientConfig, evidence: Arc<dyn EvidenceSink>) -> Result<Self, ClientError> {
-        if config.unavailable_retries > MAX_UNAVAILABLE_RETRIES {
-            return Err(ClientError::config(format!(
-                "unavailable_retries is {}; at most {MAX_UNAVAILABLE_RETRIES} are allowed",
-                config.unavailable_retries
-            )));
-        }
         if config.timeout.is_zero() || config.connect_timeout.is_zero() {
             return Err(ClientError::config("timeouts must not be zero"));
         }
@@ -128,12 +121,6 @@ mod tests {
         assert!(e.to_string().contains("scheme `ftp`"), "{e}");
         let e = new(ClientConfig::default()).unwrap_err();
         assert!(matches!(e, ClientError::Config { .. }));
-        let e = new(ClientConfig {
-            unavailable_retries: 3,
-            ..ClientConfig::new("http://127.0.0.1:1")
-        })
-        .unwrap_err();
-        assert!(e.to_string().contains("unavailable_retries"), "{e}");
         let e = new(ClientConfig {
             server_ca_pem: Some(b"not pem".to_vec()),
             ..ClientConfig::new("https://127.0.0.1:1")

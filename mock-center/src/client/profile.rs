@@ -1,5 +1,5 @@
-//! The operations of the profile, one method each, and the retry after `unavailable`
-//! with the same request.
+//! The operations of the profile, one method each, and their resends (再送) with the
+//! same request, as the profile's "Timeouts, resends and restarts" says.
 
 use chrono::NaiveDate;
 use kofu_profile::identity::Identity;
@@ -9,6 +9,7 @@ use kofu_profile::outcome::OutcomeReport;
 use kofu_profile::paths;
 use kofu_profile::records::{IssuanceRecord, Records};
 use kofu_profile::registration::{Registration, RegistrationRequest};
+use kofu_profile::resend;
 use reqwest::Method;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -24,35 +25,54 @@ impl CandidateClient {
             Method::GET,
             paths::IDENTITY.to_owned(),
             None,
-            false,
+            Resend::NEVER,
         )
         .await
     }
 
-    /// `POST /v1/municipalities/{code}/menu`. Retried after `unavailable`.
+    /// `POST /v1/municipalities/{code}/menu`. Resent once after `503 unavailable`.
     pub async fn menu(
         &self,
         municipality: &str,
         req: &MenuRequest,
     ) -> Result<Reply<Menu>, ClientError> {
         let path = paths::menu(&segment(municipality));
-        self.call("menu", Method::POST, path, Some(req), true).await
+        self.call("menu", Method::POST, path, Some(req), Resend::MENU)
+            .await
     }
 
-    /// `POST /v1/municipalities/{code}/issuances`. Retried after `unavailable`, with the
-    /// same request id and body.
+    /// `POST /v1/municipalities/{code}/issuances`. Resent with the same request id and
+    /// body after a failure the profile names, up to its attempts.
     pub async fn issue(
         &self,
         municipality: &str,
         req: &IssuanceRequest,
     ) -> Result<Reply<Issuance>, ClientError> {
         let path = paths::issuances(&segment(municipality));
-        self.call("issue", Method::POST, path, Some(req), true)
+        self.call("issue", Method::POST, path, Some(req), Resend::ISSUANCE)
             .await
     }
 
-    /// `POST /v1/municipalities/{code}/issuances/{id}/outcome`. Retried after
-    /// `unavailable`.
+    /// The cancellation resend (取消のための再送): `POST .../issuances` once more with the
+    /// same request, one attempt, after the center gave up on the transaction.
+    pub async fn resend_to_cancel(
+        &self,
+        municipality: &str,
+        req: &IssuanceRequest,
+    ) -> Result<Reply<Issuance>, ClientError> {
+        let path = paths::issuances(&segment(municipality));
+        self.call(
+            "issue (cancellation resend)",
+            Method::POST,
+            path,
+            Some(req),
+            Resend::NEVER,
+        )
+        .await
+    }
+
+    /// `POST /v1/municipalities/{code}/issuances/{id}/outcome`. Resent after a failure the
+    /// profile names, up to its attempts.
     pub async fn report_outcome(
         &self,
         municipality: &str,
@@ -60,7 +80,7 @@ impl CandidateClient {
         report: &OutcomeReport,
     ) -> Result<Reply<IssuanceRecord>, ClientError> {
         let path = paths::outcome(&segment(municipality), &segment(issuance_id));
-        self.call("outcome", Method::POST, path, Some(report), true)
+        self.call("outcome", Method::POST, path, Some(report), Resend::OUTCOME)
             .await
     }
 
@@ -77,7 +97,7 @@ impl CandidateClient {
             from.format("%Y-%m-%d"),
             to.format("%Y-%m-%d")
         );
-        self.call::<(), _>("records", Method::GET, path, None, false)
+        self.call::<(), _>("records", Method::GET, path, None, Resend::NEVER)
             .await
     }
 
@@ -88,7 +108,13 @@ impl CandidateClient {
         req: &RegistrationRequest,
     ) -> Result<Reply<Registration>, ClientError> {
         let path = paths::registrations(&segment(municipality));
-        self.call("file-registration", Method::POST, path, Some(req), false)
+        self.call(
+            "file-registration",
+            Method::POST,
+            path,
+            Some(req),
+            Resend::ISSUANCE,
+        )
             .await
     }
 
@@ -99,7 +125,7 @@ impl CandidateClient {
         id: &str,
     ) -> Result<Reply<Registration>, ClientError> {
         let path = paths::registration(&segment(municipality), &segment(id));
-        self.call::<(), _>("registration", Method::GET, path, None, false)
+        self.call::<(), _>("registration", Method::GET, path, None, Resend::NEVER)
             .await
     }
 
@@ -126,21 +152,22 @@ impl CandidateClient {
         method: Method,
         path: String,
         body: Option<&Req>,
-        retry_unavailable: bool,
+        resend: Resend,
     ) -> Result<Reply<T>, ClientError> {
         let url = self.url(&path);
         let body = body.map(serde_json::to_vec).transpose().map_err(|e| {
             ClientError::config_with(format!("cannot serialize the {operation} request"), e)
         })?;
         let headers = self.profile_headers(body.is_some());
-        let attempts = 1 + if retry_unavailable {
-            u32::from(self.config.unavailable_retries)
+        let attempts = if self.config.resend {
+            resend.attempts
         } else {
-            0
+            1
         };
         let mut attempt = 1;
         loop {
-            let raw = self
+            let last = attempt >= attempts;
+            let raw = match self
                 .attempt(
                     operation,
                     attempt,
@@ -149,17 +176,32 @@ impl CandidateClient {
                     &headers,
                     body.as_deref(),
                 )
-                .await?;
+                .await
+            {
+                Ok(raw) => raw,
+                Err(e) if resend.after_failures && !last && e.answer_lost() => {
+                    tracing::info!(
+                        operation,
+                        url,
+                        attempt,
+                        error = %super::error_chain(&e),
+                        "no whole answer; resending the same request"
+                    );
+                    attempt += 1;
+                    continue;
+                }
+                Err(e) => return Err(e),
+            };
             let reply = parse_reply::<T>(operation, &raw)?;
             if let Reply::Refused { error, .. } = &reply
                 && error.code.retry_safe()
-                && attempt < attempts
+                && !last
             {
                 tracing::info!(
                     operation,
                     url,
                     attempt,
-                    "candidate unavailable; retrying at once with the same request"
+                    "candidate unavailable; resending the same request"
                 );
                 attempt += 1;
                 continue;
@@ -167,6 +209,33 @@ impl CandidateClient {
             return Ok(reply);
         }
     }
+}
+
+/// How an operation is resent: attempts in all, and whether failures without a whole
+/// answer are resent (else only `503 unavailable`).
+#[derive(Debug, Clone, Copy)]
+struct Resend {
+    attempts: u32,
+    after_failures: bool,
+}
+
+impl Resend {
+    const NEVER: Self = Self {
+        attempts: 1,
+        after_failures: false,
+    };
+    const MENU: Self = Self {
+        attempts: resend::MENU_ATTEMPTS,
+        after_failures: false,
+    };
+    const ISSUANCE: Self = Self {
+        attempts: resend::ISSUANCE_ATTEMPTS,
+        after_failures: true,
+    };
+    const OUTCOME: Self = Self {
+        attempts: resend::OUTCOME_ATTEMPTS,
+        after_failures: true,
+    };
 }
 
 /// `s` percent-encoded as one path segment (everything but RFC 3986 unreserved).

@@ -35,7 +35,7 @@ impl Ledger {
             "SELECT request_id, municipality, operator_code, store_id, terminal_id, certificate,
                     copies, reception_time, business_date, state, issuance_id, fee_per_copy
              FROM transactions WHERE business_date BETWEEN ?1 AND ?2
-             ORDER BY reception_time, request_id",
+             ORDER BY reception_time, rowid",
         )?;
         let mut rows = stmt
             .query_map(params![from.to_string(), to.to_string()], |r| {
