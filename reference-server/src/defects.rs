@@ -344,6 +344,30 @@ defects! {
     /// An unknown registration id is answered 500.
     RegistrationGetUnknown500 = "registration-get-unknown-500":
         "reading a 利用登録申請 unwraps the stored row: an unknown registration id is 500 instead of 404 not-found",
+    /// The memory of request ids is kept per connection.
+    RequestMemoryPerConnection = "request-memory-per-connection":
+        "the memory of request ids lives in the connection's session: a resend that comes on a new connection, after a lost answer, is issued again",
+    /// The memory of request ids is an in-process cache.
+    RequestMemoryInProcess = "request-memory-in-process":
+        "request ids are remembered in an in-process cache, not in the database: a resend after a restart is issued again",
+    /// Unsettled issuances live in memory until their outcome.
+    UnsettledInProcess = "unsettled-issuances-in-process":
+        "issuances are kept in process memory until their outcome is reported (write-behind): a restart loses every issuance not yet settled",
+    /// The store does not survive a restart.
+    RecordsLostOnRestart = "records-lost-on-restart":
+        "the database is opened in memory (a connection string left from the tests): a restart loses every record and registration",
+    /// Copies are charged at issuance and refunded only on 取消.
+    ChargedWithoutReport = "charged-without-report":
+        "copies are charged when issued and refunded only on 取消: a copy whose outcome report never arrived is listed as confirmed and charged",
+    /// A pending issuance of the terminal is taken for a resend.
+    PendingReusedByTerminal = "pending-reused-by-terminal":
+        "resends are recognised by terminal, not by request id: a new request from a terminal whose last issuance of that type was never reported gets that earlier issuance, another resident's certificate",
+    /// The PDF goes through a temporary file named by type and second.
+    DocumentFileBySecond = "document-file-by-second":
+        "the PDF is written to a temporary file named by municipality, type and reception second: two residents asking in the same second share one file, and one of them gets the other's certificate",
+    /// An equal repeated outcome report is refused.
+    OutcomeRepeatRefused = "outcome-repeat-refused":
+        "any second outcome report for a copy is refused 409 outcome-conflict, even one that repeats the recorded outcome: a report resent after a lost answer fails",
 }
 
 impl std::fmt::Display for Defect {

@@ -118,7 +118,8 @@ impl Prepared {
             tracing::info!("shutting down");
             trigger.graceful_shutdown(Some(GRACE));
         });
-        let service = crate::app(self.state).into_make_service();
+        self.state.forget_on_start().await?;
+        let service = crate::app(self.state).into_make_service_with_connect_info::<SocketAddr>();
         let result = match self.tls {
             Some(tls) if self.drop_anonymous => {
                 let acceptor = DropAnonymous(RustlsAcceptor::new(RustlsConfig::from_config(tls)));

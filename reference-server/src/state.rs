@@ -25,6 +25,13 @@ struct Inner {
     page_buffer: crate::document::PageBuffer,
     /// Defect `refusal-remembered`: request ids claimed, with the hash of their body.
     claimed: std::sync::Mutex<std::collections::HashMap<uuid::Uuid, String>>,
+    /// Defect `request-memory-per-connection`: the connection each request id came on first.
+    connections: std::sync::Mutex<std::collections::HashMap<uuid::Uuid, std::net::SocketAddr>>,
+    /// Defect `document-file-by-second`: the last PDF written per (municipality, type,
+    /// reception second), with the request it was written for.
+    document_files: std::sync::Mutex<std::collections::HashMap<(String, String, i64), (uuid::Uuid, Vec<u8>)>>,
+    /// Defect `request-memory-in-process`: the request ids this process has seen.
+    in_process: std::sync::Mutex<std::collections::HashSet<uuid::Uuid>>,
 }
 
 /// Defect `other-resident-under-load`: the issuances of one business date, counted.
@@ -88,6 +95,9 @@ impl AppState {
                 busy_days: Default::default(),
                 page_buffer: Default::default(),
                 claimed: Default::default(),
+                connections: Default::default(),
+                document_files: Default::default(),
+                in_process: Default::default(),
             }),
         })
     }
@@ -181,6 +191,66 @@ impl AppState {
             None => {
                 claimed.insert(request_id, hash.to_owned());
                 None
+            }
+        }
+    }
+
+    /// Defect `request-memory-per-connection`: whether `request_id` first came on the
+    /// connection `peer` (remembering it if it is new).
+    pub fn seen_on_connection(
+        &self,
+        request_id: uuid::Uuid,
+        peer: Option<std::net::SocketAddr>,
+    ) -> bool {
+        let (Some(peer), Ok(mut seen)) = (peer, self.inner.connections.lock()) else {
+            return true;
+        };
+        *seen.entry(request_id).or_insert(peer) == peer
+    }
+
+    /// Defect `request-memory-in-process`: whether this process has seen `request_id`
+    /// (remembering it if it is new).
+    pub fn seen_in_process(&self, request_id: uuid::Uuid) -> bool {
+        self.inner
+            .in_process
+            .lock()
+            .map(|mut seen| !seen.insert(request_id))
+            .unwrap_or(true)
+    }
+
+    /// What a defective server forgets when it starts (`unsettled-issuances-in-process`,
+    /// `records-lost-on-restart`).
+    pub async fn forget_on_start(&self) -> Result<(), crate::store::StoreError> {
+        if self.defects().on(Defect::RecordsLostOnRestart) {
+            self.store().forget_everything().await?;
+        }
+        if self.defects().on(Defect::UnsettledInProcess) {
+            let dropped = self.store().forget_unsettled().await?;
+            tracing::info!(dropped, "unsettled issuances forgotten");
+        }
+        Ok(())
+    }
+
+    /// Defect `document-file-by-second`: the PDF another request wrote to the same
+    /// temporary file (same municipality, type and reception second) if there is one,
+    /// else `pdf`, now the file's content.
+    pub fn document_file(
+        &self,
+        key: (String, String, i64),
+        request_id: uuid::Uuid,
+        pdf: Vec<u8>,
+    ) -> Vec<u8> {
+        let Ok(mut files) = self.inner.document_files.lock() else {
+            return pdf;
+        };
+        if files.len() > 10_000 {
+            files.clear();
+        }
+        match files.get(&key) {
+            Some((writer, other)) if *writer != request_id => other.clone(),
+            _ => {
+                files.insert(key, (request_id, pdf.clone()));
+                pdf
             }
         }
     }

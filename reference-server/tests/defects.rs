@@ -731,6 +731,42 @@ async fn bites(defect: Defect) {
                 .await
                 .error(500, "internal-error");
         }
+        Defect::ChargedWithoutReport => {
+            issue(&h, AOBADAI, &juminhyo("C001")).await;
+            let day = records(&h, "2026-11-26").await;
+            assert_eq!(day.records[0].copy_states, vec![CopyState::Confirmed]);
+            assert_eq!(day.records[0].fee_confirmed, 200);
+        }
+        Defect::PendingReusedByTerminal => {
+            let first = issue(&h, AOBADAI, &juminhyo("C001")).await;
+            let second = issue(&h, AOBADAI, &juminhyo("C002")).await;
+            assert_eq!(first.issuance_id, second.issuance_id);
+        }
+        Defect::DocumentFileBySecond => {
+            let first = issue(&h, AOBADAI, &juminhyo("C001")).await;
+            let second = issue(&h, AOBADAI, &juminhyo("C002")).await;
+            assert_eq!(pdf_bytes(&first), pdf_bytes(&second));
+        }
+        Defect::OutcomeRepeatRefused => {
+            let i = issue(&h, AOBADAI, &juminhyo("C001")).await;
+            report(&h, &i, &[(1, Outcome::Confirmed)]).await;
+            let again = OutcomeReport {
+                reported_at: chrono::DateTime::parse_from_rfc3339(SCENARIO_TIME).unwrap(),
+                copies: vec![CopyOutcome {
+                    copy: 1,
+                    outcome: Outcome::Confirmed,
+                }],
+            };
+            h.post(&paths::outcome(AOBADAI, &i.issuance_id), &again)
+                .await
+                .error(409, "outcome-conflict");
+        }
+        // They need separate connections or a restart, which the router called in
+        // process has not: the faults phase's kill matrix proves them.
+        Defect::RequestMemoryPerConnection
+        | Defect::RequestMemoryInProcess
+        | Defect::UnsettledInProcess
+        | Defect::RecordsLostOnRestart => {}
     }
 }
 

@@ -193,3 +193,24 @@ impl FromRequestParts<AppState> for DateRange {
         Ok(range)
     }
 }
+
+/// The connection a request came on (the peer's address), when the server was started
+/// with connection info; `None` otherwise (tests calling the router directly).
+#[derive(Debug, Clone, Copy)]
+pub struct Peer(pub Option<std::net::SocketAddr>);
+
+impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        _state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(Self(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|info| info.0),
+        ))
+    }
+}

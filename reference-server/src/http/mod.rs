@@ -21,7 +21,7 @@ use kofu_profile::registration::{Registration, RegistrationRequest};
 use tower_http::trace::TraceLayer;
 
 pub use error::AppError;
-pub use extract::{DateRange, PathId, ProfileJson, Served};
+pub use extract::{DateRange, PathId, Peer, ProfileJson, Served};
 
 use crate::defects::Defect;
 use crate::operations;
@@ -45,6 +45,7 @@ async fn menu(
 /// answering the same status keeps the replay identical).
 async fn issue(
     State(state): State<AppState>,
+    Peer(peer): Peer,
     Served(m): Served,
     ProfileJson(req): ProfileJson<IssuanceRequest>,
 ) -> Result<(StatusCode, Json<Issuance>), AppError> {
@@ -54,7 +55,7 @@ async fn issue(
             req.copies
         )));
     }
-    let issuance = operations::issue::issue(&state, &m, req).await?;
+    let issuance = operations::issue::issue(&state, &m, req, peer).await?;
     Ok((StatusCode::CREATED, Json(issuance)))
 }
 

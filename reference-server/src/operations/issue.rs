@@ -5,6 +5,7 @@ use kofu_fixtures::Municipality;
 use kofu_profile::CertificateType;
 use kofu_profile::issuance::{Document, Issuance, IssuanceRequest};
 use sha2::{Digest, Sha256};
+use std::net::SocketAddr;
 
 use super::OperationError;
 use super::{
@@ -85,11 +86,29 @@ fn mixed_up<'a>(
     Some(evaluation)
 }
 
-/// Issue a certificate.
+/// Whether the recorded answer to this request id may be replayed: always, but for the
+/// defects that keep the memory of request ids somewhere it does not belong.
+fn remembered(state: &AppState, req: &IssuanceRequest, peer: Option<SocketAddr>) -> bool {
+    let defects = state.defects();
+    if defects.on(Defect::NotIdempotent) {
+        return false;
+    }
+    let id = req.reception.request_id;
+    if defects.on(Defect::RequestMemoryPerConnection) && !state.seen_on_connection(id, peer) {
+        return false;
+    }
+    if defects.on(Defect::RequestMemoryInProcess) && !state.seen_in_process(id) {
+        return false;
+    }
+    true
+}
+
+/// Issue a certificate. `peer` is the connection the request came on.
 pub async fn issue(
     state: &AppState,
     municipality: &Municipality,
     req: IssuanceRequest,
+    peer: Option<SocketAddr>,
 ) -> Result<Issuance, OperationError> {
     let defects = state.defects();
     check_reception(state, &req.reception)?;
@@ -101,7 +120,7 @@ pub async fn issue(
     {
         return Err(OperationError::RequestIdConflict);
     }
-    let idempotent = !defects.on(Defect::NotIdempotent);
+    let idempotent = remembered(state, &req, peer);
     if idempotent
         && let Some(stored) = state
             .store()
@@ -109,6 +128,30 @@ pub async fn issue(
             .await?
     {
         return replay(stored, &hash, defects);
+    }
+    if defects.on(Defect::PendingReusedByTerminal)
+        && let Some(stored) = state
+            .store()
+            .pending_of_terminal(
+                &municipality.code,
+                (
+                    &req.reception.operator_code,
+                    &req.reception.store_id,
+                    &req.reception.terminal_id,
+                ),
+                req.certificate.code(),
+            )
+            .await?
+    {
+        tracing::info!(issuance = %stored.issuance_id, "taking a request for a resend of the terminal's pending issuance");
+        return replay(
+            StoredIssuance {
+                request_hash: hash.clone(),
+                ..stored
+            },
+            &hash,
+            defects,
+        );
     }
 
     if defects.on(Defect::PersonalCheckFirst) && card_holder(state, &req.card_serial).is_none() {
@@ -201,6 +244,19 @@ pub async fn issue(
     .await
     .map_err(|e| OperationError::Internal(format!("rendering task failed: {e}")))?
     .map_err(|e| OperationError::Internal(format!("cannot render the certificate: {e}")))?;
+    let pdf = if defects.on(Defect::DocumentFileBySecond) {
+        let key = (
+            municipality.code.clone(),
+            req.certificate.code().to_owned(),
+            reception_time.timestamp(),
+        );
+        RenderedPdf {
+            bytes: state.document_file(key, req.reception.request_id, pdf.bytes.clone()),
+            ..pdf
+        }
+    } else {
+        pdf
+    };
 
     let issuance = Issuance {
         issuance_id: if defects.on(Defect::IssuanceIdUnsafeCharacters) {

@@ -42,6 +42,8 @@ struct Leniency {
     store_cancellations: bool,
     /// Copies beyond the issuance's are ignored (`outcome-copy-out-of-range-accepted`).
     ignore_beyond: bool,
+    /// An outcome repeated for a copy is a conflict (`outcome-repeat-refused`).
+    repeat_conflicts: bool,
 }
 
 impl Default for Leniency {
@@ -49,6 +51,7 @@ impl Default for Leniency {
         Self {
             store_cancellations: true,
             ignore_beyond: false,
+            repeat_conflicts: false,
         }
     }
 }
@@ -78,6 +81,12 @@ fn apply(
         };
         let new = CopyState::from(c.outcome);
         match *slot {
+            current if current == new && leniency.repeat_conflicts => {
+                return Err(OperationError::OutcomeConflict(format!(
+                    "copy {} was already reported",
+                    c.copy
+                )));
+            }
             current if current == new => {}
             CopyState::Pending => {
                 if leniency.store_cancellations || new != CopyState::Cancelled {
@@ -110,6 +119,7 @@ pub async fn report(
     let leniency = Leniency {
         store_cancellations: !defects.on(Defect::CancelIgnored),
         ignore_beyond: defects.on(Defect::OutcomeCopyOutOfRangeAccepted),
+        repeat_conflicts: defects.on(Defect::OutcomeRepeatRefused),
     };
     let overwrite = defects.on(Defect::OutcomeOverwritten);
     // Defect `outcome-partial-apply`: one transaction per copy instead of one per report

@@ -16,9 +16,22 @@ fn count(states: &[CopyState], state: CopyState) -> u8 {
 
 /// An issuance as the records show it.
 pub fn record(row: &IssuanceRow, defects: &Defects) -> IssuanceRecord {
-    let confirmed = count(&row.copy_states, CopyState::Confirmed);
+    // Defect `charged-without-report`: a copy is charged when issued, so one never
+    // reported shows as confirmed.
+    let copy_states: Vec<CopyState> = if defects.on(Defect::ChargedWithoutReport) {
+        row.copy_states
+            .iter()
+            .map(|s| match s {
+                CopyState::Pending => CopyState::Confirmed,
+                other => *other,
+            })
+            .collect()
+    } else {
+        row.copy_states.clone()
+    };
+    let confirmed = count(&copy_states, CopyState::Confirmed);
     let charged = if defects.on(Defect::FeeForCancelledCopy) {
-        confirmed.saturating_add(count(&row.copy_states, CopyState::Cancelled))
+        confirmed.saturating_add(count(&copy_states, CopyState::Cancelled))
     } else {
         confirmed
     };
@@ -33,7 +46,7 @@ pub fn record(row: &IssuanceRow, defects: &Defects) -> IssuanceRecord {
         operator_code: row.operator_code.clone(),
         store_id: row.store_id.clone(),
         terminal_id: row.terminal_id.clone(),
-        copy_states: row.copy_states.clone(),
+        copy_states,
         confirmed_copies: confirmed,
         fee_confirmed: row.fee_per_copy.saturating_mul(u32::from(charged)),
     }

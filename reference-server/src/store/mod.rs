@@ -10,6 +10,7 @@
 //! - `outcomes`: changes of the per-copy states; `registrations`: 利用登録申請.
 
 mod columns;
+mod defective;
 mod issuances;
 mod outcomes;
 mod registrations;
