@@ -20,6 +20,10 @@ use kofu_profile::CertificateType;
 ///   戸籍個人事項, 戸籍の附票), like the fixtures' 白砂町, claimed with a second
 ///   `--municipality` beside the 住所地.
 ///
+/// - `@requires-restart`: the candidate can be restarted (the embedded reference server,
+///   a container, or `--restart-command`); the engine checks it against the candidate,
+///   not here.
+///
 /// An unknown `@requires-` tag is an error in the feature (`Err`).
 pub fn not_applicable(tags: &[String], claims: &[Municipality]) -> Result<Option<String>, String> {
     for tag in tags {
@@ -27,6 +31,7 @@ pub fn not_applicable(tags: &[String], claims: &[Municipality]) -> Result<Option
             continue;
         };
         let (ok, needs) = match req {
+            "restart" => continue,
             "mtls" => (
                 claims.iter().any(|m| m.mutual_tls),
                 "`mutual_tls = true`".to_owned(),

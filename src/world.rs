@@ -166,6 +166,22 @@ pub struct StoreDay {
     pub reconciliation: Option<Reconciliation>,
 }
 
+/// 異常系試験: the scenario's own network with its fault injector and center.
+#[derive(Debug, Default)]
+pub struct Faults {
+    /// The center's wait set by the scenario (default [`crate::rig::faulty::FAULTS_WAIT`]).
+    pub wait: Option<std::time::Duration>,
+    /// The network, started at the first step that needs it.
+    pub network: Option<crate::rig::faulty::FaultyNetwork>,
+    /// Whether the steps' own calls to the candidate go through the network too (with
+    /// the center's resends), not only the terminals'.
+    pub direct: bool,
+    /// How many of the center's unprinted issuances the audit has already seen.
+    pub audited_unprinted: usize,
+    /// The receipts of visits made at the same second, or why a visit failed.
+    pub receipts: Vec<Result<crate::terminal::session::Receipt, String>>,
+}
+
 /// The World of one scenario.
 #[derive(Debug, Default, cucumber::World)]
 pub struct KofuWorld {
@@ -185,6 +201,8 @@ pub struct KofuWorld {
     pub through_center: ThroughCenter,
     /// The store-trial day.
     pub store_day: StoreDay,
+    /// The faults phase's network.
+    pub faults: Faults,
 }
 
 impl KofuWorld {
@@ -195,13 +213,36 @@ impl KofuWorld {
 
     /// The candidate as the center reaches it, recording into this scenario's folder.
     pub fn candidate(&self) -> AuditedClient {
-        self.rig().candidate_client(&self.evidence_dir)
+        match &self.faults.network {
+            Some(network) if self.faults.direct => self
+                .rig()
+                .candidate_client_with(network.client.clone(), &self.evidence_dir),
+            _ => self.rig().candidate_client(&self.evidence_dir),
+        }
     }
 
     /// The candidate reached with other client settings, recording into this
     /// scenario's folder.
     pub fn candidate_with(&self, config: ClientConfig) -> AuditedClient {
         self.rig().candidate_client_with(config, &self.evidence_dir)
+    }
+
+    /// The terminals' link to the center of this scenario: its faulty network's, else
+    /// the run's.
+    pub fn center_link(&self) -> crate::terminal::center_link::CenterLink {
+        match &self.faults.network {
+            Some(network) => network.link.clone(),
+            None => self.rig().center.link.clone(),
+        }
+    }
+
+    /// The state (ledger) of this scenario's center: its faulty network's, else the
+    /// run's.
+    pub fn center_state(&self) -> kofu_mock_center::center::CenterState {
+        match &self.faults.network {
+            Some(network) => network.center.state.clone(),
+            None => self.rig().center.running.state.clone(),
+        }
     }
 
     /// The municipality under test: the one set by a step, else the 住所地 claim.

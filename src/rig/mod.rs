@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod client;
+pub mod faulty;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -37,6 +38,9 @@ pub enum RigError {
     /// The terminals' link to the mock center could not be configured.
     #[error("the terminals cannot reach the mock center")]
     Link(#[source] crate::terminal::center_link::KioskError),
+    /// The faults phase's network (the fault injector) could not be set up.
+    #[error("the fault injector cannot reach the candidate: {0}")]
+    Faults(String),
 }
 
 /// The in-process mock center in front of the candidate, with the test cards it trusts.

@@ -365,6 +365,7 @@ async fn run_features(
         ctx.additions.clone(),
         results.clone(),
         features_root,
+        ctx.candidate.restart_unavailable(),
     );
 
     let hook_ctx = ctx.clone();

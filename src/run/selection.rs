@@ -43,6 +43,7 @@ pub(super) fn scenario_filter(
     additions: Additions,
     filter_results: Results,
     features_root: PathBuf,
+    restart_unavailable: Option<String>,
 ) -> impl Fn(&gherkin::Feature, Option<&gherkin::Rule>, &gherkin::Scenario) -> bool + 'static {
     move |feature: &cucumber::gherkin::Feature,
           rule: Option<&cucumber::gherkin::Rule>,
@@ -66,8 +67,15 @@ pub(super) fn scenario_filter(
         if additions.select(&all_tags) == crate::additions::Selection::Excluded {
             return false;
         }
-        let applicability = crate::applicability::not_applicable(&all_tags, &claims)
-            .map(|reason| reason.or_else(|| additions.not_applicable(&all_tags, &claims)));
+        let restart = restart_unavailable
+            .as_ref()
+            .filter(|_| all_tags.iter().any(|t| t == "requires-restart"))
+            .map(|why| format!("the candidate cannot be restarted: {why} (@requires-restart)"));
+        let applicability = crate::applicability::not_applicable(&all_tags, &claims).map(|reason| {
+            reason
+                .or(restart)
+                .or_else(|| additions.not_applicable(&all_tags, &claims))
+        });
         let (verdict, message) = match applicability {
             Ok(None) => {
                 let result = ScenarioResult::new(

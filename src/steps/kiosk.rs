@@ -39,7 +39,7 @@ async fn place_and_enter(world: &mut KofuWorld, pin: Option<String>) {
     if world.kiosk.session.is_none() {
         let profile = TerminalProfile::find(&rig.fixtures, &world.terminal_id());
         match KioskSession::place_card(
-            rig.center.link.clone(),
+            world.center_link(),
             profile,
             world.kiosk.journal.clone(),
             world.reception_time(),

@@ -20,6 +20,7 @@
 //! - [`center`]: single calls through the mock center's terminal API.
 //! - [`settlement`]: print outcomes, records, fee table, statements, reconciliation.
 //! - [`store_day`]: 実店舗試験, a business day at every terminal.
+//! - [`faults`]: 異常系試験, faults between the center and the candidate, and restarts.
 //! - [`additions`]: 追加試験, an added certificate type or operator.
 //! - [`options`]: the plain options a step picks when the scenario names none.
 
@@ -27,6 +28,7 @@ pub mod additions;
 pub mod center;
 pub mod connection;
 pub mod document;
+pub mod faults;
 pub mod forensics;
 pub mod honesty;
 pub mod issuance;

@@ -41,7 +41,6 @@ async fn run_day(world: &mut KofuWorld, per_terminal: usize) {
             &world.evidence_dir,
         );
     };
-    let rig = world.rig().clone();
     let fixtures = world.rig().fixtures.clone();
     // The day's own cards: PIN typos here never lock a card another scenario uses.
     let jpki = match kofu_mock_center::jpki::TestJpki::generate(&fixtures) {
@@ -50,7 +49,8 @@ async fn run_day(world: &mut KofuWorld, per_terminal: usize) {
     };
     let plan = store_day::plan(&fixtures, date, seed, per_terminal);
     let journal = world.kiosk.journal.clone();
-    let result = store_day::run(&plan, &rig.center.link, &jpki, &fixtures, &journal).await;
+    let link = world.center_link();
+    let result = store_day::run(&plan, &link, &jpki, &fixtures, &journal).await;
     tracing::info!(
         visits = result.visits,
         issued = result.issued,

@@ -308,7 +308,9 @@ pub fn reconcile(fixtures: &Fixtures, ledgers: &Ledgers) -> Reconciliation {
         row("confirmed copies (確定)", printed.to_string(), &|a| {
             a.confirmed.to_string()
         });
-        let not_printed = j.map_or(0, |a| a.cancelled);
+        // A transaction the terminal never saw (the center gave up on it and cancelled
+        // it, see the profile's cancellation resend) has the copies the center reported.
+        let not_printed = j.or(c).map_or(0, |a| a.cancelled);
         row("cancelled copies (取消)", not_printed.to_string(), &|a| {
             a.cancelled.to_string()
         });

@@ -24,8 +24,7 @@ pub async fn gather_ledgers(
     to: NaiveDate,
     only: Option<&BTreeSet<String>>,
 ) -> Ledgers {
-    let rig = world.rig().clone();
-    let center = match rig.center.running.state.transactions(from, to) {
+    let center = match world.center_state().transactions(from, to) {
         Ok(t) => t,
         Err(e) => panic!(
             "the center's ledger failed: {}",
