@@ -1,0 +1,347 @@
+//! A candidate brought as a container image (`kofu run --image NAME[:TAG]`), run with
+//! `testcontainers` under the contract of `profile/CONTAINER.md`: HTTPS with mutual TLS
+//! on port 8443, the fixtures copied to `/kofu/fixtures` before start, records in
+//! `/kofu/data`. kofu never pulls: the image must exist in the local engine.
+//!
+//! Every container kofu starts carries labels naming its run and its owner process
+//! ([`LABEL_RUN`], [`LABEL_PID`], [`LABEL_PID_NAMESPACE`]); it is removed when the run
+//! ends or is interrupted, and a later run removes those whose owner died
+//! ([`reap_stale`]).
+
+use std::collections::HashMap;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::Path;
+
+use testcontainers::bollard::Docker;
+use testcontainers::bollard::models::PortBinding;
+use testcontainers::bollard::query_parameters::{ListContainersOptions, RemoveContainerOptions};
+use testcontainers::core::{ContainerPort, WaitFor};
+use testcontainers::runners::AsyncRunner as _;
+use testcontainers::{ContainerAsync, GenericImage, ImageExt as _};
+
+use super::CandidateError;
+
+/// The port a candidate image listens on inside its container (HTTPS, mutual TLS).
+pub const CONTAINER_PORT: u16 = 8443;
+/// Where kofu copies the fixtures folder inside the container.
+pub const FIXTURES_PATH: &str = "/kofu/fixtures";
+/// Where the candidate keeps its records inside the container.
+pub const DATA_PATH: &str = "/kofu/data";
+/// Label: the run id of the run that started the container.
+pub const LABEL_RUN: &str = "io.kofu.run";
+/// Label: the process id of the kofu process that owns the container.
+pub const LABEL_PID: &str = "io.kofu.pid";
+/// Label: the owner's pid namespace, so a pid is only judged where it means something.
+pub const LABEL_PID_NAMESPACE: &str = "io.kofu.pidns";
+/// Seconds `docker stop` waits after SIGTERM before it kills the candidate.
+const STOP_GRACE_SECS: i32 = 10;
+/// Log lines of a failed container quoted in the error.
+const LOG_TAIL_LINES: usize = 30;
+
+/// `NAME[:TAG]` as (name, tag); the tag defaults to `latest`. A `:` inside the registry
+/// part (`host:5000/name`) is not a tag.
+pub fn split_image(image: &str) -> (String, String) {
+    match image.rsplit_once(':') {
+        Some((name, tag)) if !tag.contains('/') && !name.is_empty() => {
+            (name.to_owned(), tag.to_owned())
+        }
+        _ => (image.to_owned(), "latest".to_owned()),
+    }
+}
+
+/// This process's pid namespace (`pid:[4026531836]`), where `/proc` tells it.
+fn pid_namespace() -> Option<String> {
+    std::fs::read_link("/proc/self/ns/pid")
+        .ok()
+        .map(|p| p.to_string_lossy().into_owned())
+}
+
+/// Whether a process of this pid namespace is alive; `None` where kofu cannot tell.
+fn process_alive(pid: u32) -> Option<bool> {
+    if !Path::new("/proc/self").exists() {
+        return None;
+    }
+    Some(Path::new(&format!("/proc/{pid}")).exists())
+}
+
+/// A client of the local engine, at the engine's own API version.
+async fn docker() -> Result<Docker, CandidateError> {
+    let unavailable = |e: testcontainers::bollard::errors::Error| {
+        CandidateError::DockerUnavailable(e.to_string())
+    };
+    Docker::connect_with_defaults()
+        .map_err(unavailable)?
+        .negotiate_version()
+        .await
+        .map_err(unavailable)
+}
+
+/// Containers with kofu's labels, as (id, labels).
+async fn labelled(
+    docker: &Docker,
+    label: &str,
+) -> Result<Vec<(String, HashMap<String, String>)>, CandidateError> {
+    let options = ListContainersOptions {
+        all: true,
+        filters: Some(HashMap::from([(
+            "label".to_owned(),
+            vec![label.to_owned()],
+        )])),
+        ..ListContainersOptions::default()
+    };
+    let list = docker
+        .list_containers(Some(options))
+        .await
+        .map_err(|e| CandidateError::DockerUnavailable(e.to_string()))?;
+    Ok(list
+        .into_iter()
+        .filter_map(|c| Some((c.id?, c.labels.unwrap_or_default())))
+        .collect())
+}
+
+async fn remove(docker: &Docker, id: &str) -> bool {
+    let options = RemoveContainerOptions {
+        force: true,
+        v: true,
+        ..RemoveContainerOptions::default()
+    };
+    match docker.remove_container(id, Some(options)).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::warn!(container = id, error = %e, "cannot remove a kofu container");
+            false
+        }
+    }
+}
+
+/// Remove the containers left by kofu processes that are no longer alive (killed before
+/// they could clean up). Only containers of this pid namespace are judged. Returns how
+/// many were removed.
+pub async fn reap_stale() -> Result<usize, CandidateError> {
+    let docker = docker().await?;
+    let ours = pid_namespace();
+    let mut reaped = 0;
+    for (id, labels) in labelled(&docker, LABEL_PID).await? {
+        let Some(pid) = labels.get(LABEL_PID).and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if ours.is_none() || labels.get(LABEL_PID_NAMESPACE) != ours.as_ref() {
+            continue;
+        }
+        if process_alive(pid) == Some(false) && remove(&docker, &id).await {
+            tracing::info!(container = %id, pid, "removed a container left by a dead kofu");
+            reaped += 1;
+        }
+    }
+    Ok(reaped)
+}
+
+/// Remove every container this process started (on exit, interrupted or not). Returns
+/// how many were removed; a missing engine removes none.
+pub async fn remove_own() -> usize {
+    let Ok(docker) = docker().await else {
+        return 0;
+    };
+    let label = format!("{LABEL_PID}={}", std::process::id());
+    let Ok(list) = labelled(&docker, &label).await else {
+        return 0;
+    };
+    let mut removed = 0;
+    for (id, _) in list {
+        if remove(&docker, &id).await {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// A running candidate container.
+pub struct ContainerCandidate {
+    image: String,
+    container: ContainerAsync<GenericImage>,
+}
+
+impl std::fmt::Debug for ContainerCandidate {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ContainerCandidate")
+            .field("image", &self.image)
+            .field("id", &self.container.id())
+            .finish()
+    }
+}
+
+impl ContainerCandidate {
+    /// Start `image` with the fixtures at `fixtures_root` copied in, labelled for
+    /// `run_id`. The container is started, not yet known to be ready.
+    pub async fn start(
+        image: &str,
+        fixtures_root: &Path,
+        run_id: &str,
+    ) -> Result<Self, CandidateError> {
+        super::docker_api::serve_if_prepared()
+            .map_err(|e| CandidateError::DockerUnavailable(e.to_string()))?;
+        let docker = docker().await?;
+        if docker.inspect_image(image).await.is_err() {
+            return Err(CandidateError::ImageMissing {
+                image: image.to_owned(),
+            });
+        }
+        match reap_stale().await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(n, "removed containers left by dead kofu processes"),
+            Err(e) => tracing::warn!(error = %e, "cannot look for stale kofu containers"),
+        }
+        let (name, tag) = split_image(image);
+        let port = ContainerPort::Tcp(CONTAINER_PORT);
+        let mut request = GenericImage::new(name, tag)
+            .with_exposed_port(port)
+            .with_wait_for(WaitFor::Nothing)
+            .with_label(LABEL_RUN, run_id)
+            .with_label(LABEL_PID, std::process::id().to_string())
+            .with_env_var("KOFU_FIXTURES", FIXTURES_PATH)
+            .with_env_var("KOFU_LISTEN", format!("0.0.0.0:{CONTAINER_PORT}"))
+            .with_env_var("KOFU_DATA_DIR", DATA_PATH)
+            .with_copy_to(FIXTURES_PATH, fixtures_root)
+            // Published on loopback only, on a port the engine picks.
+            .with_host_config_modifier(|host| {
+                host.publish_all_ports = Some(false);
+                host.port_bindings = Some(HashMap::from([(
+                    format!("{CONTAINER_PORT}/tcp"),
+                    Some(vec![PortBinding {
+                        host_ip: Some(Ipv4Addr::LOCALHOST.to_string()),
+                        host_port: Some(String::new()),
+                    }]),
+                )]));
+            });
+        if let Some(ns) = pid_namespace() {
+            request = request.with_label(LABEL_PID_NAMESPACE, ns);
+        }
+        let container = request
+            .start()
+            .await
+            .map_err(|e| CandidateError::Container {
+                image: image.to_owned(),
+                detail: e.to_string(),
+            })?;
+        tracing::info!(image, id = container.id(), "candidate container started");
+        Ok(Self {
+            image: image.to_owned(),
+            container,
+        })
+    }
+
+    /// The container's id.
+    pub fn id(&self) -> &str {
+        self.container.id()
+    }
+
+    /// Where the candidate is reached now: `127.0.0.1` and the mapped port (which may
+    /// change when the container is started again).
+    pub async fn host_addr(&self) -> Result<SocketAddr, CandidateError> {
+        let port = self
+            .container
+            .get_host_port_ipv4(ContainerPort::Tcp(CONTAINER_PORT))
+            .await
+            .map_err(|e| self.error(e))?;
+        Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
+    }
+
+    /// `Ok` while the container runs; an exited container is an error quoting the tail
+    /// of its logs.
+    pub async fn alive(&self) -> Result<(), CandidateError> {
+        if self
+            .container
+            .is_running()
+            .await
+            .map_err(|e| self.error(e))?
+        {
+            return Ok(());
+        }
+        let code = self.container.exit_code().await.ok().flatten();
+        Err(CandidateError::ContainerExited {
+            image: self.image.clone(),
+            code: code.map_or_else(|| "unknown".to_owned(), |c| c.to_string()),
+            logs: self.log_tail().await,
+        })
+    }
+
+    /// The last lines of the container's stdout and stderr.
+    pub async fn log_tail(&self) -> String {
+        let mut text = String::new();
+        for bytes in [
+            self.container.stdout_to_vec().await,
+            self.container.stderr_to_vec().await,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            text.push_str(&String::from_utf8_lossy(&bytes));
+        }
+        let lines: Vec<&str> = text.lines().collect();
+        let from = lines.len().saturating_sub(LOG_TAIL_LINES);
+        if lines.is_empty() {
+            "(no log output)".to_owned()
+        } else {
+            lines[from..].join("\n")
+        }
+    }
+
+    /// `docker stop` (SIGTERM, then SIGKILL after a grace period) and `docker start`;
+    /// the container's filesystem, `/kofu/data` with it, survives.
+    pub async fn stop_and_start(&self) -> Result<(), CandidateError> {
+        self.container
+            .stop_with_timeout(Some(STOP_GRACE_SECS))
+            .await
+            .map_err(|e| self.error(e))?;
+        self.container.start().await.map_err(|e| self.error(e))
+    }
+
+    /// Remove the container (stopping it first).
+    pub async fn remove(self) {
+        let id = self.container.id().to_owned();
+        if let Err(e) = self.container.rm().await {
+            tracing::warn!(container = %id, error = %e, "cannot remove the candidate container");
+        }
+    }
+
+    fn error(&self, e: testcontainers::TestcontainersError) -> CandidateError {
+        CandidateError::Container {
+            image: self.image.clone(),
+            detail: e.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_image_name_splits_into_name_and_tag() {
+        let split = |s: &str| split_image(s);
+        assert_eq!(
+            split("kofu-reference"),
+            ("kofu-reference".into(), "latest".into())
+        );
+        assert_eq!(
+            split("kofu-reference:dev"),
+            ("kofu-reference".into(), "dev".into())
+        );
+        assert_eq!(
+            split("registry:5000/acme/shomei"),
+            ("registry:5000/acme/shomei".into(), "latest".into())
+        );
+        assert_eq!(
+            split("registry:5000/acme/shomei:2.1"),
+            ("registry:5000/acme/shomei".into(), "2.1".into())
+        );
+    }
+
+    #[test]
+    fn this_process_is_alive_and_a_pid_namespace_is_known() {
+        if Path::new("/proc/self").exists() {
+            assert_eq!(process_alive(std::process::id()), Some(true));
+            assert!(pid_namespace().is_some());
+        }
+    }
+}
