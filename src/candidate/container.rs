@@ -17,7 +17,7 @@ use testcontainers::bollard::models::PortBinding;
 use testcontainers::bollard::query_parameters::{ListContainersOptions, RemoveContainerOptions};
 use testcontainers::core::{ContainerPort, WaitFor};
 use testcontainers::runners::AsyncRunner as _;
-use testcontainers::{ContainerAsync, GenericImage, ImageExt as _};
+use testcontainers::{ContainerAsync, CopyTargetOptions, GenericImage, ImageExt as _};
 
 use super::CandidateError;
 
@@ -37,6 +37,54 @@ pub const LABEL_PID_NAMESPACE: &str = "io.kofu.pidns";
 const STOP_GRACE_SECS: i32 = 10;
 /// Log lines of a failed container quoted in the error.
 const LOG_TAIL_LINES: usize = 30;
+/// Most files, and most bytes, of a fixtures folder copied into a container.
+const MAX_FIXTURE_FILES: usize = 10_000;
+const MAX_FIXTURE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The regular files under `root`, as (path relative to `root` with `/`, path). Symbolic
+/// links are skipped; the folder is bounded in files and bytes.
+fn fixture_files(root: &Path) -> Result<Vec<(String, std::path::PathBuf)>, CandidateError> {
+    let mut files = Vec::new();
+    let mut bytes = 0u64;
+    let mut pending = vec![root.to_owned()];
+    let too_big = || CandidateError::Container {
+        image: String::new(),
+        detail: format!(
+            "the fixtures folder {} is over {MAX_FIXTURE_FILES} files or {MAX_FIXTURE_BYTES} bytes",
+            root.display()
+        ),
+    };
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|source| CandidateError::Read {
+            path: dir.clone(),
+            source,
+        })?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(meta) = std::fs::symlink_metadata(&path) else {
+                continue;
+            };
+            if meta.is_dir() {
+                pending.push(path);
+            } else if meta.is_file() {
+                bytes += meta.len();
+                let Ok(relative) = path.strip_prefix(root) else {
+                    continue;
+                };
+                let relative: Vec<String> = relative
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                files.push((relative.join("/"), path));
+                if files.len() > MAX_FIXTURE_FILES || bytes > MAX_FIXTURE_BYTES {
+                    return Err(too_big());
+                }
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
 
 /// `NAME[:TAG]` as (name, tag); the tag defaults to `latest`. A `:` inside the registry
 /// part (`host:5000/name`) is not a tag.
@@ -201,7 +249,6 @@ impl ContainerCandidate {
             .with_env_var("KOFU_FIXTURES", FIXTURES_PATH)
             .with_env_var("KOFU_LISTEN", format!("0.0.0.0:{CONTAINER_PORT}"))
             .with_env_var("KOFU_DATA_DIR", DATA_PATH)
-            .with_copy_to(FIXTURES_PATH, fixtures_root)
             // Published on loopback only, on a port the engine picks.
             .with_host_config_modifier(|host| {
                 host.publish_all_ports = Some(false);
@@ -215,6 +262,13 @@ impl ContainerCandidate {
             });
         if let Some(ns) = pid_namespace() {
             request = request.with_label(LABEL_PID_NAMESPACE, ns);
+        }
+        // File by file, each readable by every user (0644), whatever the modes on the host:
+        // the image runs as its own user. The engine creates the folders (0755).
+        for (relative, path) in fixture_files(fixtures_root)? {
+            let target =
+                CopyTargetOptions::new(format!("{FIXTURES_PATH}/{relative}")).with_mode(0o644);
+            request = request.with_copy_to(target, path);
         }
         let container = request
             .start()
@@ -237,13 +291,20 @@ impl ContainerCandidate {
 
     /// Where the candidate is reached now: `127.0.0.1` and the mapped port (which may
     /// change when the container is started again).
+    /// A container that has already exited has no mapped port: that is reported as the
+    /// exit, with its logs.
     pub async fn host_addr(&self) -> Result<SocketAddr, CandidateError> {
-        let port = self
+        match self
             .container
             .get_host_port_ipv4(ContainerPort::Tcp(CONTAINER_PORT))
             .await
-            .map_err(|e| self.error(e))?;
-        Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port)))
+        {
+            Ok(port) => Ok(SocketAddr::from((Ipv4Addr::LOCALHOST, port))),
+            Err(e) => {
+                self.alive().await?;
+                Err(self.error(e))
+            }
+        }
     }
 
     /// `Ok` while the container runs; an exited container is an error quoting the tail
@@ -335,6 +396,16 @@ mod tests {
             split("registry:5000/acme/shomei:2.1"),
             ("registry:5000/acme/shomei".into(), "2.1".into())
         );
+    }
+
+    #[test]
+    fn the_fixtures_are_listed_file_by_file_with_relative_paths() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        let files = fixture_files(&root).expect("the fixtures are listed");
+        let names: Vec<&str> = files.iter().map(|(r, _)| r.as_str()).collect();
+        assert!(names.contains(&"pki/reference-server.pem"), "{names:?}");
+        assert!(names.contains(&"residents/register.toml"), "{names:?}");
+        assert!(names.iter().all(|n| !n.starts_with('/')));
     }
 
     #[test]
