@@ -12,14 +12,17 @@ use std::collections::HashMap;
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::Path;
 
-use testcontainers::bollard::Docker;
 use testcontainers::bollard::models::PortBinding;
-use testcontainers::bollard::query_parameters::{ListContainersOptions, RemoveContainerOptions};
 use testcontainers::core::{ContainerPort, WaitFor};
 use testcontainers::runners::AsyncRunner as _;
 use testcontainers::{ContainerAsync, CopyTargetOptions, GenericImage, ImageExt as _};
 
 use super::CandidateError;
+
+mod lifetime;
+
+use lifetime::{docker, pid_namespace};
+pub use lifetime::{reap_stale, remove_own};
 
 /// The port a candidate image listens on inside its container (HTTPS, mutual TLS).
 pub const CONTAINER_PORT: u16 = 8443;
@@ -95,112 +98,6 @@ pub fn split_image(image: &str) -> (String, String) {
         }
         _ => (image.to_owned(), "latest".to_owned()),
     }
-}
-
-/// This process's pid namespace (`pid:[4026531836]`), where `/proc` tells it.
-fn pid_namespace() -> Option<String> {
-    std::fs::read_link("/proc/self/ns/pid")
-        .ok()
-        .map(|p| p.to_string_lossy().into_owned())
-}
-
-/// Whether a process of this pid namespace is alive; `None` where kofu cannot tell.
-fn process_alive(pid: u32) -> Option<bool> {
-    if !Path::new("/proc/self").exists() {
-        return None;
-    }
-    Some(Path::new(&format!("/proc/{pid}")).exists())
-}
-
-/// A client of the local engine, at the engine's own API version.
-async fn docker() -> Result<Docker, CandidateError> {
-    let unavailable = |e: testcontainers::bollard::errors::Error| {
-        CandidateError::DockerUnavailable(e.to_string())
-    };
-    Docker::connect_with_defaults()
-        .map_err(unavailable)?
-        .negotiate_version()
-        .await
-        .map_err(unavailable)
-}
-
-/// Containers with kofu's labels, as (id, labels).
-async fn labelled(
-    docker: &Docker,
-    label: &str,
-) -> Result<Vec<(String, HashMap<String, String>)>, CandidateError> {
-    let options = ListContainersOptions {
-        all: true,
-        filters: Some(HashMap::from([(
-            "label".to_owned(),
-            vec![label.to_owned()],
-        )])),
-        ..ListContainersOptions::default()
-    };
-    let list = docker
-        .list_containers(Some(options))
-        .await
-        .map_err(|e| CandidateError::DockerUnavailable(e.to_string()))?;
-    Ok(list
-        .into_iter()
-        .filter_map(|c| Some((c.id?, c.labels.unwrap_or_default())))
-        .collect())
-}
-
-async fn remove(docker: &Docker, id: &str) -> bool {
-    let options = RemoveContainerOptions {
-        force: true,
-        v: true,
-        ..RemoveContainerOptions::default()
-    };
-    match docker.remove_container(id, Some(options)).await {
-        Ok(()) => true,
-        Err(e) => {
-            tracing::warn!(container = id, error = %e, "cannot remove a kofu container");
-            false
-        }
-    }
-}
-
-/// Remove the containers left by kofu processes that are no longer alive (killed before
-/// they could clean up). Only containers of this pid namespace are judged. Returns how
-/// many were removed.
-pub async fn reap_stale() -> Result<usize, CandidateError> {
-    let docker = docker().await?;
-    let ours = pid_namespace();
-    let mut reaped = 0;
-    for (id, labels) in labelled(&docker, LABEL_PID).await? {
-        let Some(pid) = labels.get(LABEL_PID).and_then(|p| p.parse::<u32>().ok()) else {
-            continue;
-        };
-        if ours.is_none() || labels.get(LABEL_PID_NAMESPACE) != ours.as_ref() {
-            continue;
-        }
-        if process_alive(pid) == Some(false) && remove(&docker, &id).await {
-            tracing::info!(container = %id, pid, "removed a container left by a dead kofu");
-            reaped += 1;
-        }
-    }
-    Ok(reaped)
-}
-
-/// Remove every container this process started (on exit, interrupted or not). Returns
-/// how many were removed; a missing engine removes none.
-pub async fn remove_own() -> usize {
-    let Ok(docker) = docker().await else {
-        return 0;
-    };
-    let label = format!("{LABEL_PID}={}", std::process::id());
-    let Ok(list) = labelled(&docker, &label).await else {
-        return 0;
-    };
-    let mut removed = 0;
-    for (id, _) in list {
-        if remove(&docker, &id).await {
-            removed += 1;
-        }
-    }
-    removed
 }
 
 /// A running candidate container.
@@ -406,13 +303,5 @@ mod tests {
         assert!(names.contains(&"pki/reference-server.pem"), "{names:?}");
         assert!(names.contains(&"residents/register.toml"), "{names:?}");
         assert!(names.iter().all(|n| !n.starts_with('/')));
-    }
-
-    #[test]
-    fn this_process_is_alive_and_a_pid_namespace_is_known() {
-        if Path::new("/proc/self").exists() {
-            assert_eq!(process_alive(std::process::id()), Some(true));
-            assert!(pid_namespace().is_some());
-        }
     }
 }
