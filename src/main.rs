@@ -51,12 +51,22 @@ struct RunArgs {
     /// Base URL of the candidate (omit to test the bundled reference server).
     #[arg(long)]
     server: Option<String>,
+    /// Container image of the candidate, `NAME[:TAG]`, present in the local Docker
+    /// engine (never pulled); run under profile/CONTAINER.md and removed after the run.
+    #[arg(long, value_name = "NAME[:TAG]", conflicts_with_all = ["server", "defects"])]
+    image: Option<String>,
     /// Municipality profile (TOML) the candidate claims; repeat for 住所地 and 本籍地.
-    #[arg(long = "municipality", requires = "server")]
+    /// Required with --server; with --image the default is the fixtures' municipalities.
+    #[arg(long = "municipality")]
     municipalities: Vec<PathBuf>,
-    /// PEM trust anchor of the candidate's server certificate (https).
-    #[arg(long, requires = "server")]
+    /// PEM trust anchor of the candidate's server certificate (https); with --image the
+    /// default is fixtures/pki/candidate-ca.pem.
+    #[arg(long)]
     server_ca: Option<PathBuf>,
+    /// Command that restarts the --server candidate (run with `sh -c`, at most
+    /// 120 s, its output kept under evidence/restart/), for the restart scenarios.
+    #[arg(long, value_name = "COMMAND", requires = "server")]
+    restart_command: Option<String>,
     /// Cucumber tag expression, e.g. `@phase-connection`.
     #[arg(long)]
     tags: Option<String>,
@@ -88,12 +98,13 @@ struct RunArgs {
 
 #[derive(clap::Args)]
 struct ServerArgs {
-    /// Address to listen on (loopback), e.g. 127.0.0.1:8443.
-    #[arg(long, default_value = "127.0.0.1:8443")]
+    /// Address to listen on, e.g. 127.0.0.1:8443 (loopback); `0.0.0.0:8443` only inside
+    /// a container (profile/CONTAINER.md).
+    #[arg(long, env = "KOFU_LISTEN", default_value = "127.0.0.1:8443")]
     listen: String,
     /// Folder of the server's records (`reference-server.sqlite` in it; records survive
     /// restarts). Default: a fresh temporary folder, removed when the server stops.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", env = "KOFU_DATA_DIR")]
     data_dir: Option<PathBuf>,
     /// SQLite database file, instead of `--data-dir`.
     #[arg(long, value_name = "FILE", conflicts_with = "data_dir")]
@@ -105,7 +116,7 @@ struct ServerArgs {
     #[arg(long = "defect")]
     defects: Vec<String>,
     /// Folder of the fixtures.
-    #[arg(long)]
+    #[arg(long, env = "KOFU_FIXTURES")]
     fixtures: Option<PathBuf>,
 }
 
@@ -233,6 +244,10 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .init();
+    if let Command::Run(RunArgs { image: Some(_), .. }) = &cli.command {
+        // Before the runtime: it may point DOCKER_HOST at an API version bridge.
+        kofu::candidate::docker_api::prepare();
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -300,8 +315,8 @@ async fn dispatch(command: Command) -> anyhow::Result<i32> {
 }
 
 async fn run(args: RunArgs) -> anyhow::Result<i32> {
-    let candidate = match args.server {
-        Some(url) => {
+    let candidate = match (args.server, args.image) {
+        (Some(url), _) => {
             if args.municipalities.is_empty() {
                 anyhow::bail!(
                     "--server needs at least one --municipality profile (the candidate's claims)"
@@ -311,12 +326,26 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
                 url,
                 municipalities: args.municipalities,
                 server_ca: args.server_ca,
+                restart_command: args.restart_command,
             }
         }
-        None => CandidateSpec::Embedded {
-            defects: args.defects,
+        (None, Some(image)) => CandidateSpec::Container {
+            image,
+            municipalities: args.municipalities,
+            server_ca: args.server_ca,
         },
+        (None, None) => {
+            if !args.municipalities.is_empty() || args.server_ca.is_some() {
+                anyhow::bail!(
+                    "--municipality and --server-ca describe a candidate given with --server or --image"
+                );
+            }
+            CandidateSpec::Embedded {
+                defects: args.defects,
+            }
+        }
     };
+    let containers = matches!(candidate, CandidateSpec::Container { .. });
     let options = RunOptions {
         candidate,
         tags: args.tags,
@@ -328,7 +357,20 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         deadline: (args.deadline > 0).then(|| std::time::Duration::from_secs(args.deadline)),
     };
     eprintln!("kofu: running features from {}", options.features.display());
-    let outcome = kofu::run(options).await?;
+    // SIGINT or SIGTERM cancels the run: its futures are dropped, and the containers it
+    // started are removed before kofu exits 130 or 143.
+    let outcome = tokio::select! {
+        outcome = kofu::run(options) => outcome,
+        code = interrupted() => {
+            let removed = if containers { kofu::candidate::container::remove_own().await } else { 0 };
+            eprintln!("kofu: interrupted; the run was cancelled ({removed} containers removed)");
+            return Ok(code);
+        }
+    };
+    if containers {
+        kofu::candidate::container::remove_own().await;
+    }
+    let outcome = outcome?;
     if let Some(error) = &outcome.error {
         eprintln!("kofu: {}", kofu_mock_center::client::error_chain(error));
     }
@@ -355,6 +397,22 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
     }
     println!("{}", outcome.summary.closing_line());
     Ok(outcome.exit_code)
+}
+
+/// The exit code of the first SIGINT (130) or SIGTERM (143).
+async fn interrupted() -> i32 {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            return tokio::select! {
+                _ = tokio::signal::ctrl_c() => 130,
+                _ = term.recv() => 143,
+            };
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    130
 }
 
 async fn reference_server(args: ServerArgs) -> anyhow::Result<i32> {
@@ -425,8 +483,10 @@ async fn reference_server(args: ServerArgs) -> anyhow::Result<i32> {
         defects,
         tls,
     };
+    // SIGTERM too: `docker stop` sends it, and a container's first process that ignores it
+    // is killed only after the grace period.
     kofu_reference_server::serve(listener, config, async {
-        let _ = tokio::signal::ctrl_c().await;
+        interrupted().await;
     })
     .await
     .context("reference server")?;

@@ -84,6 +84,7 @@ async fn an_unreachable_candidate_is_a_setup_error_naming_the_url() {
         url: "http://127.0.0.1:9".into(),
         municipalities: vec![fixtures.join("municipalities/aobadai.toml")],
         server_ca: None,
+        restart_command: None,
     };
     let outcome = kofu::run(options(
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("features"),

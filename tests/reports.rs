@@ -258,6 +258,7 @@ async fn an_unreachable_candidate_still_writes_a_report_saying_why() {
         url: "http://127.0.0.1:9".into(),
         municipalities: vec![repo("fixtures/municipalities/aobadai.toml")],
         server_ca: None,
+        restart_command: None,
     };
     let outcome = kofu::run(options(reports.path(), spec, "@phase-connection"))
         .await
@@ -366,6 +367,7 @@ async fn a_candidate_that_hangs_is_stopped_by_the_deadline() {
             repo("fixtures/municipalities/shirasuna.toml"),
         ],
         server_ca: None,
+        restart_command: None,
     };
     let mut opts = options(reports.path(), spec, "@phase-connection");
     opts.deadline = Some(std::time::Duration::from_secs(2));

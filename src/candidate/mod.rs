@@ -1,6 +1,11 @@
-//! How a candidate is reached: a URL given by the vendor, or the bundled reference
-//! server started in-process. Either way the harness then speaks only the open
-//! reference profile to it.
+//! How a candidate is reached: a URL given by the vendor, the bundled reference server
+//! started in-process, or a container image started by kofu (`profile/CONTAINER.md`).
+//! Either way the harness then speaks only the open reference profile to it. A candidate
+//! kofu started sits behind a loopback relay ([`relay`]), so it can be restarted mid-run
+//! ([`Candidate::restart`]) under the same URL.
+//!
+//! Longer than 400 lines because the three ways a candidate is launched, restarted and
+//! stopped are one enum, matched here and nowhere else.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -9,28 +14,16 @@ use std::time::Duration;
 use kofu_fixtures::{Fixtures, Municipality};
 use kofu_mock_center::client::ClientConfig;
 
-/// Errors reaching or launching a candidate.
-#[derive(Debug, thiserror::Error)]
-pub enum CandidateError {
-    /// A file named on the command line could not be read.
-    #[error("cannot read {path}")]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
-    /// A municipality profile is invalid.
-    #[error("invalid municipality profile")]
-    Municipality(#[source] kofu_fixtures::FixtureError),
-    /// The bundled reference server did not start.
-    #[error("the bundled reference server did not start")]
-    Embedded(#[source] kofu_reference_server::ServerError),
-    /// An unknown defect name.
-    #[error("unknown defect `{0}` (see `kofu defects`)")]
-    UnknownDefect(String),
-}
+pub mod container;
+pub mod docker_api;
+mod error;
+pub mod ready;
+pub mod relay;
+mod restart_command;
+
+use container::ContainerCandidate;
+pub use error::CandidateError;
+use relay::Relay;
 
 /// Snapshot key of the bundled reference server.
 const REFERENCE_KEY: &str = "reference";
@@ -64,12 +57,60 @@ pub enum CandidateSpec {
         municipalities: Vec<PathBuf>,
         /// PEM trust anchor for the candidate's server certificate (https).
         server_ca: Option<PathBuf>,
+        /// The vendor's command that restarts the candidate (run with `sh -c`), for the
+        /// restart scenarios; `None`: the candidate cannot be restarted.
+        restart_command: Option<String>,
+    },
+    /// A candidate brought as a container image, run under `profile/CONTAINER.md`.
+    Container {
+        /// `NAME[:TAG]` of an image present in the local engine.
+        image: String,
+        /// Municipality profiles the candidate claims; empty: the fixtures'
+        /// municipalities (what the bundled reference server serves).
+        municipalities: Vec<PathBuf>,
+        /// PEM trust anchor for the candidate's server certificate; `None`: the fixtures'
+        /// candidate CA (`fixtures/pki/candidate-ca.pem`).
+        server_ca: Option<PathBuf>,
+    },
+}
+
+impl CandidateSpec {
+    /// The candidate's URL where it is known before launch (a `--server` URL).
+    pub fn known_url(&self) -> Option<&str> {
+        match self {
+            Self::Remote { url, .. } => Some(url),
+            Self::Embedded { .. } | Self::Container { .. } => None,
+        }
+    }
+}
+
+/// How the candidate was launched, and how it is restarted. One per run, never moved
+/// after launch: the variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
+enum Launched {
+    /// Reached at the vendor's URL.
+    Remote {
+        restart_command: Option<String>,
+        /// Where the restart command's output goes.
+        evidence: PathBuf,
+    },
+    /// The bundled reference server in process, behind a relay.
+    Embedded {
+        config: kofu_reference_server::Config,
+        server: tokio::sync::Mutex<Option<kofu_reference_server::RunningServer>>,
+        relay: Relay,
+    },
+    /// A container, behind a relay.
+    Container {
+        container: ContainerCandidate,
+        relay: Relay,
     },
 }
 
 /// A candidate ready to be tested.
 pub struct Candidate {
-    /// Base URL.
+    /// Base URL. For the embedded server and a container it names a loopback relay, so it
+    /// stays the same across restarts.
     pub url: String,
     /// The claims under test.
     pub municipalities: Vec<Municipality>,
@@ -81,15 +122,21 @@ pub struct Candidate {
     pub stranger_identity: (Vec<u8>, Vec<u8>),
     /// The product name the candidate gave at the identity probe.
     implementation: Option<String>,
-    /// Keeps the embedded server alive.
-    embedded: Option<kofu_reference_server::RunningServer>,
+    launched: Launched,
+    /// Restarts done so far; held during a restart, so concurrent restarts queue.
+    restarts: tokio::sync::Mutex<u32>,
 }
 
 impl std::fmt::Debug for Candidate {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let kind = match &self.launched {
+            Launched::Remote { .. } => "remote",
+            Launched::Embedded { .. } => "embedded",
+            Launched::Container { .. } => "container",
+        };
         f.debug_struct("Candidate")
             .field("url", &self.url)
-            .field("embedded", &self.embedded.is_some())
+            .field("kind", &kind)
             .finish()
     }
 }
@@ -101,14 +148,29 @@ fn read(path: &Path) -> Result<Vec<u8>, CandidateError> {
     })
 }
 
+fn load_municipalities(paths: &[PathBuf]) -> Result<Vec<Municipality>, CandidateError> {
+    paths
+        .iter()
+        .map(|p| Municipality::load(p).map_err(CandidateError::Municipality))
+        .collect()
+}
+
+/// `https://127.0.0.1:PORT` of a relay.
+fn relay_url(relay: &Relay) -> String {
+    format!("https://{}", relay.addr())
+}
+
 impl Candidate {
-    /// Launch or locate the candidate. `scratch` holds the embedded server's database.
+    /// Launch or locate the candidate. `scratch` (`<run dir>/scratch`) holds the embedded
+    /// server's database; the run folder above it names the run's containers and holds
+    /// the restart command's output under `evidence/restart/`.
     pub async fn launch(
         spec: &CandidateSpec,
         fixtures: &Arc<Fixtures>,
         scratch: &Path,
     ) -> Result<Self, CandidateError> {
         kofu_mock_center::install_crypto_provider();
+        let run_dir = scratch.parent().unwrap_or(scratch);
         let pki = fixtures.root.join("pki");
         let center_identity = (
             read(&pki.join("center-client.pem"))?,
@@ -118,6 +180,16 @@ impl Candidate {
             read(&pki.join("stranger-client.pem"))?,
             read(&pki.join("stranger-client.key"))?,
         );
+        let candidate = |url, municipalities, server_ca_pem, launched| Self {
+            url,
+            municipalities,
+            server_ca_pem,
+            center_identity: center_identity.clone(),
+            stranger_identity: stranger_identity.clone(),
+            implementation: None,
+            launched,
+            restarts: tokio::sync::Mutex::new(0),
+        };
         match spec {
             CandidateSpec::Embedded { defects } => {
                 let mut set = std::collections::BTreeSet::new();
@@ -138,39 +210,149 @@ impl Candidate {
                         client_ca_pem: Some(read(&pki.join("center-ca.pem"))?),
                     }),
                 };
-                let server = kofu_reference_server::start(config)
+                let server = kofu_reference_server::start(config.clone())
                     .await
                     .map_err(CandidateError::Embedded)?;
-                Ok(Self {
-                    url: server.url.clone(),
-                    municipalities: fixtures.municipalities.clone(),
-                    server_ca_pem: Some(read(&pki.join("candidate-ca.pem"))?),
-                    center_identity,
-                    stranger_identity,
-                    implementation: None,
-                    embedded: Some(server),
-                })
+                let relay = Relay::start(server.addr)
+                    .await
+                    .map_err(CandidateError::Relay)?;
+                Ok(candidate(
+                    relay_url(&relay),
+                    fixtures.municipalities.clone(),
+                    Some(read(&pki.join("candidate-ca.pem"))?),
+                    Launched::Embedded {
+                        config,
+                        server: tokio::sync::Mutex::new(Some(server)),
+                        relay,
+                    },
+                ))
             }
             CandidateSpec::Remote {
                 url,
                 municipalities,
                 server_ca,
+                restart_command,
+            } => Ok(candidate(
+                url.clone(),
+                load_municipalities(municipalities)?,
+                server_ca.as_deref().map(read).transpose()?,
+                Launched::Remote {
+                    restart_command: restart_command.clone(),
+                    evidence: run_dir.join("evidence").join("restart"),
+                },
+            )),
+            CandidateSpec::Container {
+                image,
+                municipalities,
+                server_ca,
             } => {
-                let municipalities = municipalities
-                    .iter()
-                    .map(|p| Municipality::load(p).map_err(CandidateError::Municipality))
-                    .collect::<Result<Vec<_>, _>>()?;
-                let server_ca_pem = server_ca.as_deref().map(read).transpose()?;
-                Ok(Self {
-                    url: url.clone(),
-                    municipalities,
-                    server_ca_pem,
-                    center_identity,
-                    stranger_identity,
-                    implementation: None,
-                    embedded: None,
-                })
+                let claims = if municipalities.is_empty() {
+                    fixtures.municipalities.clone()
+                } else {
+                    load_municipalities(municipalities)?
+                };
+                let server_ca_pem = match server_ca {
+                    Some(path) => read(path)?,
+                    None => read(&pki.join("candidate-ca.pem"))?,
+                };
+                let run_id = run_dir
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let container = ContainerCandidate::start(image, &fixtures.root, &run_id).await?;
+                let relay = Relay::start(container.host_addr().await?)
+                    .await
+                    .map_err(CandidateError::Relay)?;
+                let candidate = candidate(
+                    relay_url(&relay),
+                    claims,
+                    Some(server_ca_pem),
+                    Launched::Container { container, relay },
+                );
+                candidate.wait_ready().await?;
+                Ok(candidate)
             }
+        }
+    }
+
+    /// Why a restart is not possible for this candidate (e.g. "no --restart-command was
+    /// given"), or None.
+    pub fn restart_unavailable(&self) -> Option<String> {
+        match &self.launched {
+            Launched::Remote {
+                restart_command: None,
+                ..
+            } => Some(
+                "no --restart-command was given: kofu restarts a --server candidate only through the vendor's command"
+                    .to_owned(),
+            ),
+            _ => None,
+        }
+    }
+
+    /// Stop the candidate and start it again, then wait until it is ready (identity 200).
+    /// The URL stays the same. Concurrent restarts run one after the other.
+    pub async fn restart(&self) -> Result<(), CandidateError> {
+        if let Some(why) = self.restart_unavailable() {
+            return Err(CandidateError::RestartUnavailable(why));
+        }
+        let mut count = self.restarts.lock().await;
+        *count += 1;
+        tracing::info!(url = %self.url, restart = *count, "restarting the candidate");
+        match &self.launched {
+            Launched::Remote {
+                restart_command,
+                evidence,
+            } => {
+                let command = restart_command.as_deref().unwrap_or_default();
+                restart_command::run(command, evidence, *count).await?;
+            }
+            Launched::Embedded {
+                config,
+                server,
+                relay,
+            } => {
+                let mut slot = server.lock().await;
+                if let Some(running) = slot.take() {
+                    running.stop().await;
+                }
+                let running = kofu_reference_server::start(config.clone())
+                    .await
+                    .map_err(CandidateError::Embedded)?;
+                relay.retarget(running.addr);
+                *slot = Some(running);
+            }
+            Launched::Container { container, relay } => {
+                container.stop_and_start().await?;
+                // The engine may map another port after a start.
+                relay.retarget(container.host_addr().await?);
+            }
+        }
+        self.wait_ready().await
+    }
+
+    /// Wait until the candidate answers identity 200, or fail (a container that exited
+    /// fails at once).
+    async fn wait_ready(&self) -> Result<(), CandidateError> {
+        let config = self.center_client();
+        match &self.launched {
+            Launched::Container { container, .. } => {
+                ready::wait_ready(&config, ready::READY_DEADLINE, || container.alive()).await
+            }
+            _ => ready::wait_ready(&config, ready::READY_DEADLINE, || async { Ok(()) }).await,
+        }
+    }
+
+    /// How many times the candidate was restarted in this run.
+    pub async fn restart_count(&self) -> u32 {
+        *self.restarts.lock().await
+    }
+
+    /// The candidate's container id, when it runs in one.
+    pub fn container_id(&self) -> Option<&str> {
+        match &self.launched {
+            Launched::Container { container, .. } => Some(container.id()),
+            _ => None,
         }
     }
 
@@ -217,12 +399,20 @@ impl Candidate {
     }
 
     /// The folder name of this candidate's snapshots under `fixtures/snapshots/`:
-    /// `reference` for the bundled reference server (whatever its defect switches),
+    /// `reference` for the bundled reference server (whatever its defect switches), in
+    /// process or as the bundled image (a container naming itself `kofu-reference-server`),
     /// else a slug of the product name it gives in its identity (e.g. `acme-shomei`),
     /// else of the URL's host. Never the port, the version or anything else that
     /// changes between runs of the same product.
     pub fn snapshot_key(&self) -> String {
-        if self.embedded.is_some() {
+        if matches!(self.launched, Launched::Embedded { .. }) {
+            return REFERENCE_KEY.to_owned();
+        }
+        // The bundled image (`scripts/build-image`) is the reference server itself.
+        if matches!(self.launched, Launched::Container { .. })
+            && self.implementation.as_deref()
+                == Some(kofu_reference_server::operations::identity::IMPLEMENTATION_NAME)
+        {
             return REFERENCE_KEY.to_owned();
         }
         let host = || {
@@ -250,15 +440,22 @@ impl Candidate {
     /// Whether this candidate's snapshots may be recorded: not for the reference server
     /// with a defect switched on, whose output is wrong on purpose.
     pub fn may_record_snapshots(&self) -> bool {
-        self.embedded
-            .as_ref()
-            .is_none_or(|s| s.state().defects().iter().next().is_none())
+        match &self.launched {
+            Launched::Embedded { config, .. } => config.defects.is_empty(),
+            _ => true,
+        }
     }
 
-    /// Stop the embedded server, if any.
+    /// Stop the embedded server or remove the container, if any.
     pub async fn stop(self) {
-        if let Some(server) = self.embedded {
-            server.stop().await;
+        match self.launched {
+            Launched::Remote { .. } => {}
+            Launched::Embedded { server, .. } => {
+                if let Some(server) = server.into_inner() {
+                    server.stop().await;
+                }
+            }
+            Launched::Container { container, .. } => container.remove().await,
         }
     }
 }
@@ -275,7 +472,11 @@ mod tests {
             center_identity: (Vec::new(), Vec::new()),
             stranger_identity: (Vec::new(), Vec::new()),
             implementation: implementation.map(str::to_owned),
-            embedded: None,
+            launched: Launched::Remote {
+                restart_command: None,
+                evidence: PathBuf::new(),
+            },
+            restarts: tokio::sync::Mutex::new(0),
         }
     }
 
@@ -300,3 +501,6 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod restart_tests;

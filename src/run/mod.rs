@@ -197,10 +197,7 @@ async fn run_in(
     run_dir: &Path,
     started_at: chrono::DateTime<chrono::Utc>,
 ) -> Result<Summary, (String, RunError)> {
-    let known_url = match &options.candidate {
-        CandidateSpec::Remote { url, .. } => url.clone(),
-        CandidateSpec::Embedded { .. } => String::new(),
-    };
+    let known_url = options.candidate.known_url().unwrap_or_default().to_owned();
     let fail = |e: RunError| (known_url.clone(), e);
     // Absolute paths: snapshot files and evidence are resolved against them, whatever
     // the working directory of the caller.
