@@ -303,9 +303,25 @@ async fn a_tag_without_at_gets_a_hint_in_the_report() {
 #[tokio::test]
 async fn an_empty_phase_is_named_in_the_report() {
     let reports = tempfile::tempdir().expect("tempdir");
-    let outcome = kofu::run(options(reports.path(), embedded(&[]), "@phase-faults"))
-        .await
-        .expect("the report is written");
+    // A features folder whose faults phase has no scenario yet.
+    let features = tempfile::tempdir().expect("tempdir");
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("features");
+    for (folder, file) in [
+        ("01-connection", "identity.feature"),
+        ("04-faults", "README.md"),
+    ] {
+        std::fs::create_dir_all(features.path().join(folder)).expect("folder");
+        let from = root.join("01-connection/identity.feature");
+        let to = features.path().join(folder).join(file);
+        if file.ends_with(".feature") {
+            std::fs::copy(from, to).expect("copy");
+        } else {
+            std::fs::write(to, "# features/04-faults\n").expect("write");
+        }
+    }
+    let mut run = options(reports.path(), embedded(&[]), "@phase-faults");
+    run.features = features.path().to_owned();
+    let outcome = kofu::run(run).await.expect("the report is written");
     assert_eq!(outcome.exit_code, exit::SETUP);
     let s = check_all(&outcome.run_dir);
     assert_eq!(s["status"], "no-scenario");

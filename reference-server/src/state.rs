@@ -29,12 +29,16 @@ struct Inner {
     connections: std::sync::Mutex<std::collections::HashMap<uuid::Uuid, std::net::SocketAddr>>,
     /// Defect `document-file-by-second`: the last PDF written per (municipality, type,
     /// reception second), with the request it was written for.
-    document_files: std::sync::Mutex<std::collections::HashMap<(String, String, i64), (uuid::Uuid, Vec<u8>)>>,
+    document_files: std::sync::Mutex<DocumentFiles>,
     /// Defect `request-memory-in-process`: the request ids this process has seen.
     in_process: std::sync::Mutex<std::collections::HashSet<uuid::Uuid>>,
 }
 
 /// Defect `other-resident-under-load`: the issuances of one business date, counted.
+/// Defect `document-file-by-second`: (municipality, type, reception second) → the
+/// request that wrote the file and its PDF.
+type DocumentFiles = std::collections::HashMap<(String, String, i64), (uuid::Uuid, Vec<u8>)>;
+
 #[derive(Debug, Default)]
 struct BusyDay {
     /// Issuances of the date so far.

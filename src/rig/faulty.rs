@@ -75,11 +75,9 @@ impl Rig {
             .await
             .map_err(RigError::Faults)?;
         let tls = if https {
-            Some(Arc::new(
-                direct
-                    .rustls_http1()
-                    .map_err(|e| RigError::Faults(kofu_mock_center::client::error_chain(&e)))?,
-            ))
+            Some(Arc::new(direct.rustls_http1().map_err(|e| {
+                RigError::Faults(kofu_mock_center::client::error_chain(&e))
+            })?))
         } else {
             None
         };

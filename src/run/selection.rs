@@ -71,11 +71,12 @@ pub(super) fn scenario_filter(
             .as_ref()
             .filter(|_| all_tags.iter().any(|t| t == "requires-restart"))
             .map(|why| format!("the candidate cannot be restarted: {why} (@requires-restart)"));
-        let applicability = crate::applicability::not_applicable(&all_tags, &claims).map(|reason| {
-            reason
-                .or(restart)
-                .or_else(|| additions.not_applicable(&all_tags, &claims))
-        });
+        let applicability =
+            crate::applicability::not_applicable(&all_tags, &claims).map(|reason| {
+                reason
+                    .or(restart)
+                    .or_else(|| additions.not_applicable(&all_tags, &claims))
+            });
         let (verdict, message) = match applicability {
             Ok(None) => {
                 let result = ScenarioResult::new(

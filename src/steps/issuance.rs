@@ -109,9 +109,15 @@ async fn member_ids(
 
 #[when(expr = "同じ要求IDで同じ要求を再送する")]
 async fn resend(world: &mut KofuWorld) {
-    let req = match world.answers.issuances.last() {
-        Some((req, _)) => req.clone(),
-        None => panic!("nothing was issued before the resend"),
+    // The last request sent, answered or not (its answer may have been lost).
+    let req = match world
+        .answers
+        .sent
+        .clone()
+        .or_else(|| world.answers.issuances.last().map(|(r, _)| r.clone()))
+    {
+        Some(req) => req,
+        None => panic!("nothing was sent before the resend"),
     };
     send(world, req).await;
 }

@@ -115,7 +115,7 @@ impl CandidateClient {
             Some(req),
             Resend::ISSUANCE,
         )
-            .await
+        .await
     }
 
     /// `GET /v1/municipalities/{code}/koseki-registrations/{id}`.

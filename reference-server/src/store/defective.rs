@@ -8,7 +8,9 @@ use super::{Store, StoreError, StoredIssuance};
 
 /// Whether no copy of the stored states has an outcome yet.
 fn all_pending(states: &str) -> bool {
-    states.chars().all(|c| c == super::columns::state_char(CopyState::Pending))
+    states
+        .chars()
+        .all(|c| c == super::columns::state_char(CopyState::Pending))
 }
 
 impl Store {
@@ -24,10 +26,8 @@ impl Store {
             let mut dropped = 0;
             for (id, states) in ids {
                 if all_pending(&states) {
-                    dropped += conn.execute(
-                        "DELETE FROM issuances WHERE issuance_id = ?1",
-                        params![id],
-                    )?;
+                    dropped +=
+                        conn.execute("DELETE FROM issuances WHERE issuance_id = ?1", params![id])?;
                 }
             }
             Ok(dropped)

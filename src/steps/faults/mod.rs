@@ -5,6 +5,7 @@
 //! scenario's evidence (`fault-timeline.txt`, `fault-timeline.json`).
 
 pub mod busy;
+pub mod latency;
 pub mod outcomes;
 pub mod restart;
 
@@ -94,7 +95,11 @@ async fn lose_next(world: &mut KofuWorld, exchange: Exchange) {
 #[given(expr = "次の {int} 回の {exchange} の応答は失われる")]
 #[when(expr = "次の {int} 回の {exchange} の応答は失われる")]
 async fn lose_n(world: &mut KofuWorld, times: u32, exchange: Exchange) {
-    arm(world, Rule::times(exchange.matcher(), Fault::LoseAnswer, times)).await;
+    arm(
+        world,
+        Rule::times(exchange.matcher(), Fault::LoseAnswer, times),
+    )
+    .await;
 }
 
 #[given(expr = "次の {exchange} の応答は {int} バイトで途切れる")]
@@ -110,7 +115,11 @@ async fn cut_next(world: &mut KofuWorld, exchange: Exchange, after_bytes: usize)
 #[given(expr = "次の {exchange} は候補サーバに届いた直後に接続が切れる")]
 #[when(expr = "次の {exchange} は候補サーバに届いた直後に接続が切れる")]
 async fn reset_after(world: &mut KofuWorld, exchange: Exchange) {
-    arm(world, Rule::once(exchange.matcher(), Fault::ResetAfterForward)).await;
+    arm(
+        world,
+        Rule::once(exchange.matcher(), Fault::ResetAfterForward),
+    )
+    .await;
 }
 
 #[given(expr = "次の {int} 回の {exchange} は候補サーバに届く前に接続が切れる")]
@@ -126,7 +135,11 @@ async fn reset_before_n(world: &mut KofuWorld, times: u32, exchange: Exchange) {
 #[given(expr = "次の {int} 回の {exchange} の応答は待ち時間を過ぎても届かない")]
 #[when(expr = "次の {int} 回の {exchange} の応答は待ち時間を過ぎても届かない")]
 async fn hold_n(world: &mut KofuWorld, times: u32, exchange: Exchange) {
-    arm(world, Rule::times(exchange.matcher(), Fault::HoldAnswer, times)).await;
+    arm(
+        world,
+        Rule::times(exchange.matcher(), Fault::HoldAnswer, times),
+    )
+    .await;
 }
 
 #[given(expr = "次の {int} 回の接続は拒否される")]

@@ -84,7 +84,10 @@ async fn records_of(world: &KofuWorld, tx: &LedgerTransaction) -> Vec<IssuanceRe
 }
 
 /// The one record of a transaction, whatever the faults did to its requests.
-async fn one_record(world: &mut KofuWorld, n: Option<usize>) -> (LedgerTransaction, IssuanceRecord) {
+async fn one_record(
+    world: &mut KofuWorld,
+    n: Option<usize>,
+) -> (LedgerTransaction, IssuanceRecord) {
     let timeline = save_timeline(world);
     let tx = transaction(world, n);
     let records = records_of(world, &tx).await;
@@ -151,19 +154,28 @@ fn reached(world: &mut KofuWorld, exchange: Exchange, times: usize) {
         .iter()
         .filter(|e| {
             matches!(e.kind, EventKind::Forwarded)
-                && e.path.split('?').next().unwrap_or_default().ends_with(exchange.0)
+                && e.path
+                    .split('?')
+                    .next()
+                    .unwrap_or_default()
+                    .ends_with(exchange.0)
         })
         .count();
     if forwarded != times {
         fail(
-            &format!("faults: the center must send the {} {times} times (the profile's resends)", exchange.0),
+            &format!(
+                "faults: the center must send the {} {times} times (the profile's resends)",
+                exchange.0
+            ),
             format!("it reached the candidate {forwarded} times\ntimeline:\n{timeline}"),
             &world.evidence_dir,
         );
     }
 }
 
-#[then(expr = "この取引の交付記録は一件だけで、{int} 通が確定、{int} 通が取消、手数料は {int} 円である")]
+#[then(
+    expr = "この取引の交付記録は一件だけで、{int} 通が確定、{int} 通が取消、手数料は {int} 円である"
+)]
 async fn settled(world: &mut KofuWorld, confirmed: usize, cancelled: usize, fee: u32) {
     let (_, record) = one_record(world, None).await;
     expect_eq(
@@ -272,7 +284,7 @@ fn within_wait(world: &mut KofuWorld) {
         .filter(|t| t.state == "failed")
         .map(|t| t.request_id)
         .collect();
-    let latency = latency_report(&events);
+    let latency = super::latency::report(&events);
     let _ = std::fs::write(world.evidence_dir.join("latency.txt"), &latency);
     if late > 0 || !failed.is_empty() {
         fail(
@@ -283,41 +295,6 @@ fn within_wait(world: &mut KofuWorld) {
             &world.evidence_dir,
         );
     }
-}
-
-/// Per exchange: the candidate's own time (received → answered) and the line's added
-/// delay (answered → delivered), then the slowest of each.
-fn latency_report(events: &[kofu_fault_injector::Event]) -> String {
-    use std::collections::BTreeMap;
-    let mut by_exchange: BTreeMap<u64, (String, Option<u64>, Option<u64>, Option<u64>)> =
-        BTreeMap::new();
-    for e in events {
-        let row = by_exchange
-            .entry(e.exchange)
-            .or_insert_with(|| (format!("{} {}", e.method, e.path), None, None, None));
-        match e.kind {
-            EventKind::Received => row.1 = Some(e.at_ms),
-            EventKind::Answered { .. } => row.2 = Some(e.at_ms),
-            EventKind::Delivered { after_ms, .. } => row.3 = Some(after_ms),
-            _ => {}
-        }
-    }
-    let mut out = String::from("exchange  candidate ms  line delay ms  call\n");
-    let (mut worst_candidate, mut worst_total) = (0, 0);
-    for (n, (call, received, answered, delay)) in &by_exchange {
-        let candidate = match (received, answered) {
-            (Some(r), Some(a)) => a.saturating_sub(*r),
-            _ => 0,
-        };
-        let delay = delay.unwrap_or(0);
-        worst_candidate = worst_candidate.max(candidate);
-        worst_total = worst_total.max(candidate + delay);
-        out.push_str(&format!("{n:>8}  {candidate:>12}  {delay:>13}  {call}\n"));
-    }
-    out.push_str(&format!(
-        "slowest candidate answer: {worst_candidate} ms; slowest call as the center saw it: {worst_total} ms\n"
-    ));
-    out
 }
 
 #[then(expr = "端末の印刷結果の報告は受け付けられる")]
