@@ -239,6 +239,12 @@ impl<W: World + std::fmt::Debug> Writer<W> for Collector {
                         {
                             r.verdict = Verdict::Recorded;
                             r.message = Some(plain(note.trim()));
+                        } else if let Ok(latency) =
+                            std::fs::read_to_string(evidence.join("latency.txt"))
+                        {
+                            // A slow line's scenario keeps its slowest answers in the report.
+                            let last = latency.lines().last().unwrap_or_default();
+                            r.message = Some(plain(&format!("latency: {last}")));
                         }
                     }
                     if evidence.exists() {

@@ -83,6 +83,11 @@ fn case(s: &ScenarioResult, name: String) -> TestCase {
         }
     };
     let mut case = TestCase::new(plain(&name), status);
+    if s.verdict == Verdict::Passed
+        && let Some(note) = &s.message
+    {
+        case.set_system_out(plain(note));
+    }
     case.set_classname(format!("kofu.{}.{}", s.phase, stem(&s.feature)));
     if let Some(ns) = s.detail.duration_ns {
         case.set_time(Duration::from_nanos(ns));
