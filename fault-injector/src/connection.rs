@@ -200,7 +200,10 @@ impl Connection {
         };
         self.record(&subject, EventKind::Received);
         let path = request.target.split('?').next().unwrap_or("");
-        let fault = self.shared.rules.take_for(&request.method, path);
+        let fault = self
+            .shared
+            .rules
+            .take_for_request(&request.method, path, &request.body);
         if fault == Some(Fault::ResetBeforeForward) {
             self.record(
                 &subject,

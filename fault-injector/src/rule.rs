@@ -15,9 +15,30 @@ pub struct Match {
     /// A suffix of the request path, compared without the query (`/issuances`,
     /// `/outcome`, `/menu`); `None` matches any path.
     pub path_ends_with: Option<String>,
+    /// Text the request body must contain (e.g. `"terminal_id":"OPA-S01-T01"`, to hit
+    /// the requests of one terminal); `None` matches any body.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_contains: Option<String>,
 }
 
 impl Match {
+    /// The same match, only for requests whose body contains `text`.
+    pub fn with_body(self, text: impl Into<String>) -> Self {
+        Self {
+            body_contains: Some(text.into()),
+            ..self
+        }
+    }
+
+    /// Whether a request with this method, path and body matches.
+    pub fn matches_request(&self, method: &http::Method, path: &str, body: &[u8]) -> bool {
+        self.matches(method, path)
+            && self.body_contains.as_deref().is_none_or(|text| {
+                body.windows(text.len().max(1))
+                    .any(|w| w == text.as_bytes())
+            })
+    }
+
     /// Every exchange.
     pub fn any() -> Self {
         Self::default()
@@ -28,6 +49,7 @@ impl Match {
         Self {
             method: Some(method),
             path_ends_with: Some(suffix.into()),
+            body_contains: None,
         }
     }
 
@@ -36,6 +58,7 @@ impl Match {
         Self {
             method: None,
             path_ends_with: Some(suffix.into()),
+            body_contains: None,
         }
     }
 
@@ -52,9 +75,13 @@ impl Match {
     /// The match in plain English, e.g. "POST …/issuances".
     pub fn describe(&self) -> String {
         let method = self.method.as_ref().map_or("any method", |m| m.as_str());
-        match &self.path_ends_with {
+        let on = match &self.path_ends_with {
             Some(suffix) => format!("{method} …{suffix}"),
             None => format!("{method}, any path"),
+        };
+        match &self.body_contains {
+            Some(text) => format!("{on} with {text} in the body"),
+            None => on,
         }
     }
 }
@@ -201,8 +228,19 @@ impl Rules {
 
     /// Uses one time of the first armed rule (other than [`Fault::Refuse`]) matching
     /// `method` on `path`, and returns its fault.
+    #[cfg(test)]
     pub(crate) fn take_for(&self, method: &http::Method, path: &str) -> Option<Fault> {
-        self.take(|rule| rule.fault != Fault::Refuse && rule.on.matches(method, path))
+        self.take_for_request(method, path, &[])
+    }
+
+    /// [`Self::take_for`], also matching the rules' body texts against `body`.
+    pub(crate) fn take_for_request(
+        &self,
+        method: &http::Method,
+        path: &str,
+        body: &[u8],
+    ) -> Option<Fault> {
+        self.take(|rule| rule.fault != Fault::Refuse && rule.on.matches_request(method, path, body))
     }
 
     fn take(&self, pick: impl Fn(&Rule) -> bool) -> Option<Fault> {
@@ -237,6 +275,9 @@ mod tests {
         assert!(!on.matches(&Method::GET, "/v1/x/issuances"));
         assert!(!on.matches(&Method::POST, "/v1/x/issuances/1/outcome"));
         assert!(Match::any().matches(&Method::DELETE, "/"));
+        let one = Match::new(Method::POST, "/issuances").with_body("\"terminal_id\":\"T1\"");
+        assert!(one.matches_request(&Method::POST, "/x/issuances", br#"{"terminal_id":"T1"}"#));
+        assert!(!one.matches_request(&Method::POST, "/x/issuances", br#"{"terminal_id":"T2"}"#));
         assert!(Match::path("/menu").matches(&Method::GET, "/v1/menu?lang=ja"));
     }
 

@@ -142,6 +142,19 @@ async fn hold_n(world: &mut KofuWorld, times: u32, exchange: Exchange) {
     .await;
 }
 
+#[given(
+    expr = "次の {int} 回の {exchange} のうち、端末 {string} からのものの応答は待ち時間を過ぎても届かない"
+)]
+#[when(
+    expr = "次の {int} 回の {exchange} のうち、端末 {string} からのものの応答は待ち時間を過ぎても届かない"
+)]
+async fn hold_terminal(world: &mut KofuWorld, times: u32, exchange: Exchange, terminal: String) {
+    let on = exchange
+        .matcher()
+        .with_body(format!("\"terminal_id\":\"{terminal}\""));
+    arm(world, Rule::times(on, Fault::HoldAnswer, times)).await;
+}
+
 #[given(expr = "次の {int} 回の接続は拒否される")]
 #[when(expr = "次の {int} 回の接続は拒否される")]
 async fn refuse_n(world: &mut KofuWorld, times: u32) {

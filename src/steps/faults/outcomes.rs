@@ -297,6 +297,45 @@ fn within_wait(world: &mut KofuWorld) {
     }
 }
 
+#[then(
+    expr = "交付センターが取り消した取引は {int} 件で、どれも候補サーバの記録で全部数が取消、手数料は 0 円である"
+)]
+async fn center_cancelled(world: &mut KofuWorld, n: usize) {
+    let timeline = save_timeline(world);
+    let sold: std::collections::BTreeSet<String> = world
+        .kiosk
+        .journal
+        .entries()
+        .iter()
+        .map(|e| e.transaction_id.to_string())
+        .collect();
+    let cancelled: Vec<LedgerTransaction> = transactions(world)
+        .into_iter()
+        .filter(|t| t.issuance_id.is_some() && !sold.contains(&t.request_id))
+        .collect();
+    if cancelled.len() != n {
+        fail(
+            &format!("faults: the center must have given up on and cancelled {n} transactions"),
+            format!(
+                "it cancelled {}: {:?}\ntimeline:\n{timeline}",
+                cancelled.len(),
+                cancelled.iter().map(|t| &t.request_id).collect::<Vec<_>>()
+            ),
+            &world.evidence_dir,
+        );
+    }
+    for tx in &cancelled {
+        let records = records_of(world, tx).await;
+        let states: Vec<_> = records.iter().map(counts).collect();
+        expect_eq(
+            "records: a transaction the center gave up on has one record, every copy 取消, no fee",
+            &vec![(0, usize::from(tx.copies), 0, 0)],
+            &states,
+            &world.evidence_dir,
+        );
+    }
+}
+
 #[then(expr = "端末の印刷結果の報告は受け付けられる")]
 fn report_taken(world: &mut KofuWorld) {
     let timeline = save_timeline(world);
