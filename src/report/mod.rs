@@ -1,13 +1,14 @@
 //! Reports of a run: `<report dir>/<run-id>/` with `junit.xml`, `cucumber.json`,
-//! `summary.json`, `evidence/` (every exchange with the candidate and every received
+//! `summary.json`, `report.html` (the printable 試験成績書), `evidence/` (every exchange with the candidate and every received
 //! PDF, one folder per scenario) and `snapshots/` (snapshots recorded for review).
 //!
 //! Every report file is written from one typed model, the [`Summary`], at the end of
 //! the run, atomically (a temporary file renamed into place): an interrupted run leaves
-//! no half-written file. A run that stops early (exit 2) still writes all three.
+//! no half-written file. A run that stops early (exit 2) still writes them all.
 
 pub mod collector;
 pub mod cucumber_json;
+pub mod html;
 pub mod junit;
 pub mod result;
 pub mod summary;
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 pub use collector::Collector;
 pub use result::{ScenarioResult, StepResult, StepStatus, Verdict};
-pub use summary::{RunStatus, Summary};
+pub use summary::{Claim, RunStatus, Summary};
 
 /// A fresh run id: UTC timestamp plus a short random suffix, sortable.
 pub fn new_run_id() -> String {
@@ -81,13 +82,15 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Write `summary.json`, `junit.xml` and `cucumber.json` of `summary` into `run_dir`.
+/// Write `summary.json`, `junit.xml`, `cucumber.json` and `report.html` of `summary`
+/// into `run_dir`.
 pub fn write_reports(run_dir: &Path, summary: &Summary) -> Result<(), (PathBuf, std::io::Error)> {
     let json = serde_json::to_vec_pretty(summary).unwrap_or_default();
     let cucumber = serde_json::to_vec_pretty(&cucumber_json::render(summary)).unwrap_or_default();
     for (name, bytes) in [
         ("cucumber.json", cucumber),
         ("junit.xml", junit::render(summary).into_bytes()),
+        ("report.html", html::render(summary, run_dir).into_bytes()),
         ("summary.json", json),
     ] {
         let path = run_dir.join(name);

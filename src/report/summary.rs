@@ -63,8 +63,23 @@ pub struct Summary {
     /// checks and service hours, the kiosk's PIN lock), not the candidate, and are
     /// reported apart from its verdict. A failure among them still fails the run.
     pub mocks: Counts,
+    /// The candidate's identity as it gave it at the probe, when it gave one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub identity: Option<kofu_profile::identity::Identity>,
+    /// The claims under test: the municipalities the candidate serves.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub claims: Vec<Claim>,
     /// Every scenario, sorted by feature and line.
     pub scenarios: Vec<ScenarioResult>,
+}
+
+/// One claim under test: a municipality the candidate serves.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Claim {
+    /// 全国地方公共団体コード (6 digits).
+    pub code: String,
+    /// Name, e.g. 青葉台市.
+    pub name: String,
 }
 
 /// The tag of a scenario that checks kofu's own mocks, not the candidate.
@@ -144,6 +159,8 @@ impl Summary {
             skipped: count(&|v| v == Verdict::Skipped),
             verdict: Counts::of(scenarios.iter().filter(|s| !mock_only(s))),
             mocks: Counts::of(scenarios.iter().filter(|s| mock_only(s))),
+            identity: None,
+            claims: Vec::new(),
             scenarios,
         }
     }

@@ -224,10 +224,13 @@ async fn run_in(
         .await
         .map_err(|e| fail(e.into()))?;
     let url = candidate.url.clone();
-    if let Err(e) = probe(&mut candidate, run_dir).await {
-        candidate.stop().await;
-        return Err((url, e));
-    }
+    let identity = match probe(&mut candidate, run_dir).await {
+        Ok(identity) => identity,
+        Err(e) => {
+            candidate.stop().await;
+            return Err((url, e));
+        }
+    };
 
     let ctx = Arc::new(
         Rig::start(fixtures.clone(), candidate, run_dir.to_owned(), additions)
@@ -282,23 +285,39 @@ async fn run_in(
         failed = ctx.audit().failures(),
         "issuance audit: every issuance of the run checked against its card holder"
     );
+    let claims = ctx
+        .candidate
+        .municipalities
+        .iter()
+        .map(|m| report::Claim {
+            code: m.code.clone(),
+            name: m.name.clone(),
+        })
+        .collect();
     if let Ok(rig) = Arc::try_unwrap(ctx) {
         rig.stop().await;
     }
-    Ok(Summary::new(
+    let mut summary = Summary::new(
         run_id.to_owned(),
         url,
         started_at,
         status,
         reason,
         scenarios,
-    ))
+    );
+    summary.identity = identity;
+    summary.claims = claims;
+    Ok(summary)
 }
 
 /// Ask the candidate who it is before anything else: an unreachable candidate, or one
 /// kofu cannot talk TLS to, is a setup error, never a pass. Any HTTP answer counts as
-/// reachable; a profile identity names the candidate's snapshots.
-async fn probe(candidate: &mut Candidate, run_dir: &Path) -> Result<(), RunError> {
+/// reachable; a profile identity names the candidate's snapshots and is returned for the
+/// report.
+async fn probe(
+    candidate: &mut Candidate,
+    run_dir: &Path,
+) -> Result<Option<kofu_profile::identity::Identity>, RunError> {
     use kofu_mock_center::client::ClientError;
     let evidence = Arc::new(kofu_mock_center::client::DirEvidence::new(
         run_dir.join("evidence").join("probe"),
@@ -320,9 +339,9 @@ async fn probe(candidate: &mut Candidate, run_dir: &Path) -> Result<(), RunError
     match client.identity().await {
         Ok(kofu_mock_center::client::Reply::Ok { value, .. }) => {
             candidate.identified_as(&value);
-            Ok(())
+            Ok(Some(value))
         }
-        Ok(_) => Ok(()),
+        Ok(_) => Ok(None),
         Err(ClientError::Tls { detail, .. }) => {
             if detail.contains("invalid peer certificate") {
                 Err(RunError::ServerNotTrusted { url, detail })
@@ -334,7 +353,7 @@ async fn probe(candidate: &mut Candidate, run_dir: &Path) -> Result<(), RunError
             url,
             detail: kofu_mock_center::client::error_chain(&e),
         }),
-        Err(_) => Ok(()),
+        Err(_) => Ok(None),
     }
 }
 
