@@ -5,10 +5,8 @@
 //! (exit 2) still write a report that says why. A missing tool fails the test with the
 //! command that installs it (`.ci/run` installs them all).
 
-use std::path::Path;
-
 use kofu::candidate::CandidateSpec;
-use kofu::{RunOptions, exit};
+use kofu::exit;
 
 mod report_checks;
 

@@ -284,3 +284,61 @@ async fn shards_partition_the_selection_and_merge_into_the_whole_run() {
         .expect_err("different candidates");
     assert!(matches!(err, MergeError::Candidates { .. }), "{err}");
 }
+
+#[test]
+fn the_command_line_refuses_a_bad_shard_and_an_overlapping_merge() {
+    const KOFU: &str = env!("CARGO_BIN_EXE_kofu");
+    let out = std::process::Command::new(KOFU)
+        .args(["run", "--shard", "4/3"])
+        .output()
+        .expect("kofu runs");
+    assert_eq!(out.status.code(), Some(exit::SETUP));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a shard K/N"));
+
+    // A folder merged with itself overlaps as soon as it holds a scenario.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let shard = dir.path().join("shard");
+    std::fs::create_dir_all(&shard).expect("folder");
+    std::fs::write(
+        shard.join("summary.json"),
+        r#"{"run_id": "r", "candidate": "http://127.0.0.1:1", "kofu_version": "0",
+            "status": "completed", "reason": null, "started_at": "2026-12-01T10:00:00Z",
+            "finished_at": "2026-12-01T10:01:00Z", "tests": 1, "passed": 1, "failed": 0,
+            "recorded": 0, "errors": 0, "skipped": 0,
+            "verdict": {"passed": 1, "failed": 0, "skipped": 0},
+            "mocks": {"passed": 0, "failed": 0, "skipped": 0},
+            "scenarios": [{"id": "f;s", "phase": "connection", "feature": "01-connection/f.feature",
+              "scenario": "s", "line": 3, "tags": [], "verdict": "passed", "message": null,
+              "failed_step": null, "evidence": null}]}"#,
+    )
+    .expect("summary");
+    std::fs::write(shard.join("cucumber.json"), "[]").expect("cucumber");
+    let out = std::process::Command::new(KOFU)
+        .args(["report", "merge"])
+        .arg(&shard)
+        .arg(&shard)
+        .arg("--out")
+        .arg(dir.path().join("merged"))
+        .output()
+        .expect("kofu runs");
+    assert_eq!(out.status.code(), Some(exit::SETUP));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("overlap") && stderr.contains("01-connection/f.feature:3"),
+        "{stderr}"
+    );
+    // Alone, it merges into a run of its one scenario.
+    let out = std::process::Command::new(KOFU)
+        .args(["report", "merge"])
+        .arg(&shard)
+        .arg("--out")
+        .arg(dir.path().join("merged"))
+        .output()
+        .expect("kofu runs");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(exit::PASSED), "{stdout}");
+    assert!(
+        stdout.trim_end().ends_with("1 passed, 0 failed, 0 skipped"),
+        "{stdout}"
+    );
+}
