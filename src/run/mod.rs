@@ -307,21 +307,7 @@ async fn run_in(
         )
     } else if scenarios.iter().all(|s| s.verdict == Verdict::Skipped) {
         let reason = if scenarios.is_empty() {
-            match options.shard {
-                Some(shard) if !elsewhere.is_empty() => format!(
-                    "shard {shard} holds none of the {} selected scenarios: no scenario ran",
-                    elsewhere.len()
-                ),
-                _ if options.rerun_failed.is_some() => format!(
-                    "no scenario that failed in {} is in the selection: no scenario ran",
-                    options
-                        .rerun_failed
-                        .as_deref()
-                        .unwrap_or(Path::new(""))
-                        .display()
-                ),
-                _ => no_match_reason(options, &tags_seen),
-            }
+            no_match_reason(options, &tags_seen, &elsewhere)
         } else {
             "every selected scenario is not applicable to the claims: no scenario ran".to_owned()
         };

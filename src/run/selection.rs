@@ -163,12 +163,26 @@ pub(super) fn scenario_filter(
     }
 }
 
-/// Why a selection matched nothing: the tags of the expression that no scenario
-/// carries, and a phase folder that has no scenario yet.
+/// Why a selection matched nothing: the shard that got none of it (`elsewhere` holds
+/// what the other shards got), the rerun that found none of its scenarios, the tags of
+/// the expression that no scenario carries, and a phase folder that has no scenario yet.
 pub(super) fn no_match_reason(
     options: &RunOptions,
-    tags_seen: &std::collections::BTreeSet<String>,
+    tags_seen: &BTreeSet<String>,
+    elsewhere: &BTreeSet<String>,
 ) -> String {
+    if let Some(shard) = options.shard.filter(|_| !elsewhere.is_empty()) {
+        return format!(
+            "shard {shard} holds none of the {} selected scenarios: no scenario ran",
+            elsewhere.len()
+        );
+    }
+    if let Some(dir) = &options.rerun_failed {
+        return format!(
+            "no scenario that failed in {} is in the selection: no scenario ran",
+            dir.display()
+        );
+    }
     let Some(expr) = &options.tags else {
         return format!(
             "no scenario under {} matches: no scenario ran",
