@@ -44,6 +44,28 @@ enum Command {
         #[command(subcommand)]
         command: FixturesCommand,
     },
+    /// Report folders: merge the run folders of shards (`kofu run --shard K/N`).
+    Report {
+        #[command(subcommand)]
+        command: ReportCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum ReportCommand {
+    /// Merge run folders (the shards of one selection, of one candidate) into one run
+    /// folder: summary.json, junit.xml, cucumber.json and every shard's evidence.
+    Merge {
+        /// The run folders to merge, e.g. reports/20261201T101500Z-1a2b3c.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// The merged run folder (created; must not hold a report yet).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Folder of the feature files (to place tags on their lines in cucumber.json).
+        #[arg(long)]
+        features: Option<PathBuf>,
+    },
 }
 
 #[derive(clap::Args)]
@@ -94,6 +116,19 @@ struct RunArgs {
     /// type:fuhyo) or `operator:CODE` (e.g. operator:OP-C); see fixtures/additions.
     #[arg(long, value_name = "type:CODE|operator:CODE", value_parser = kofu::additions::parse_added)]
     added: Option<kofu::additions::Addition>,
+    /// Waivers (TOML, `[[waiver]]` with scenario, reason, owner, expires): a failure they
+    /// name is reported waived and does not fail the run; a stale waiver (expired,
+    /// matching nothing, or whose scenario passed) fails it.
+    #[arg(long, value_name = "FILE")]
+    waivers: Option<PathBuf>,
+    /// Run only the scenarios that failed (failed, recorded, error) in an earlier run's
+    /// report folder (its summary.json); exit 2 when none failed there.
+    #[arg(long, value_name = "REPORT_DIR")]
+    rerun_failed: Option<PathBuf>,
+    /// Run only part K of N of the selection (1 ≤ K ≤ N): the same selection always
+    /// splits the same way, and the N parts hold every scenario once.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<kofu::run::Shard>,
 }
 
 #[derive(clap::Args)]
@@ -297,6 +332,25 @@ async fn dispatch(command: Command) -> anyhow::Result<i32> {
             }
             Ok(exit::PASSED)
         }
+        Command::Report {
+            command:
+                ReportCommand::Merge {
+                    dirs,
+                    out,
+                    features,
+                },
+        } => {
+            let features = repo_dir("features", features);
+            let summary = kofu::report::merge::merge(&dirs, &out, &features)
+                .with_context(|| format!("merging into {}", out.display()))?;
+            print!("{}", summary.render());
+            println!("report: {}", out.display());
+            if let Some(mocks) = summary.mock_line() {
+                println!("{mocks}");
+            }
+            println!("{}", summary.closing_line());
+            Ok(summary.exit_code())
+        }
         Command::Center(args) => center(args).await,
         Command::Terminal(args) => terminal(args).await,
         Command::Fixtures {
@@ -355,6 +409,9 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         progress: args.progress,
         added: args.added,
         deadline: (args.deadline > 0).then(|| std::time::Duration::from_secs(args.deadline)),
+        waivers: args.waivers,
+        rerun_failed: args.rerun_failed,
+        shard: args.shard,
     };
     eprintln!("kofu: running features from {}", options.features.display());
     // SIGINT or SIGTERM cancels the run: its futures are dropped, and the containers it
@@ -394,6 +451,9 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
     }
     if let Some(mocks) = outcome.summary.mock_line() {
         println!("{mocks}");
+    }
+    for stale in &outcome.summary.stale_waivers {
+        eprintln!("kofu: {}", stale.message());
     }
     println!("{}", outcome.summary.closing_line());
     Ok(outcome.exit_code)

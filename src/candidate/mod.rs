@@ -437,6 +437,25 @@ impl Candidate {
         }
     }
 
+    /// What the candidate is, stable across runs of the same candidate (reports of
+    /// different candidates are never merged): `reference` for the bundled reference
+    /// server, with `+defect,…` for its defect switches; the URL of a `--server`
+    /// candidate; the [`Self::snapshot_key`] of a container.
+    pub fn identity_key(&self) -> String {
+        match &self.launched {
+            Launched::Embedded { config, .. } => {
+                let defects: Vec<&str> = config.defects.iter().map(|d| d.name()).collect();
+                if defects.is_empty() {
+                    REFERENCE_KEY.to_owned()
+                } else {
+                    format!("{REFERENCE_KEY}+{}", defects.join(","))
+                }
+            }
+            Launched::Remote { .. } => self.url.clone(),
+            Launched::Container { .. } => self.snapshot_key(),
+        }
+    }
+
     /// Whether this candidate's snapshots may be recorded: not for the reference server
     /// with a defect switched on, whose output is wrong on purpose.
     pub fn may_record_snapshots(&self) -> bool {

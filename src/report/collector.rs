@@ -31,6 +31,9 @@ pub struct Collected {
     selected: HashMap<Key, usize>,
     /// Every tag seen on any scenario of the features, selected or not.
     pub tags_seen: std::collections::BTreeSet<String>,
+    /// `<feature>:<line>` of the scenarios the selection holds but left to other shards
+    /// (`kofu run --shard`): not run, not reported.
+    pub elsewhere: std::collections::BTreeSet<String>,
 }
 
 impl Collected {
@@ -279,6 +282,7 @@ pub fn progress_block(r: &ScenarioResult) -> String {
         Verdict::Skipped => "not applicable",
         Verdict::Recorded => "RECORDED",
         Verdict::Error => "ERROR",
+        Verdict::Waived => "WAIVED",
     };
     let _ = writeln!(
         out,

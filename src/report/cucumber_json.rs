@@ -10,6 +10,12 @@
 //! snapshot, the run deadline, a broken feature) carries a failed `before` or `after`
 //! hook with the reason, so that a consumer counting failed steps and hooks counts the
 //! same failures as `summary.json`.
+//!
+//! A waived failure keeps its failed step (what happened is not rewritten); the waiver
+//! is added to the scenario's `description` as a last line `waived: reason (owner, until
+//! YYYY-MM-DD)`, so that a consumer counting failed steps counts it among the failures
+//! and a reader sees why the run still passed. A stale waiver is a scenario of a
+//! `kofu-waivers` feature with a failed `before` hook naming it.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -90,7 +96,7 @@ fn elements(s: &ScenarioResult, source: &[&str]) -> Vec<Value> {
         "id": s.id,
         "keyword": s.detail.keyword,
         "name": s.scenario,
-        "description": s.detail.description,
+        "description": description(s),
         "line": s.line,
         "tags": tag_lines(source, s.line, &s.tags),
         "steps": s.detail.steps.iter().map(step_json).collect::<Vec<_>>(),
@@ -107,6 +113,17 @@ fn elements(s: &ScenarioResult, source: &[&str]) -> Vec<Value> {
     }
     out.push(scenario);
     out
+}
+
+/// The scenario's description, with the waiver's note as a last line when it is waived.
+fn description(s: &ScenarioResult) -> String {
+    match (&s.waiver, s.verdict) {
+        (Some(w), Verdict::Waived) if s.detail.description.trim().is_empty() => w.note(),
+        (Some(w), Verdict::Waived) => {
+            format!("{}\n{}", s.detail.description.trim_end(), w.note())
+        }
+        _ => s.detail.description.clone(),
+    }
 }
 
 /// The Cucumber JSON document of a run.
@@ -160,6 +177,36 @@ pub fn render(summary: &Summary) -> Value {
             })
         })
         .collect();
+    if !summary.stale_waivers.is_empty() {
+        let elements: Vec<Value> = summary
+            .stale_waivers
+            .iter()
+            .enumerate()
+            .map(|(i, stale)| {
+                json!({
+                    "type": "scenario",
+                    "id": format!("kofu-waivers;waiver-{}", i + 1),
+                    "keyword": "Scenario",
+                    "name": format!("waiver {}", stale.waiver.scenario),
+                    "description": "",
+                    "line": 1,
+                    "tags": [],
+                    "steps": [],
+                    "before": hook("kofu: waivers", &stale.message()),
+                })
+            })
+            .collect();
+        docs.push(json!({
+            "uri": "kofu-waivers",
+            "id": "kofu-waivers",
+            "keyword": "Feature",
+            "name": "kofu waivers",
+            "description": "",
+            "line": 1,
+            "tags": [],
+            "elements": elements,
+        }));
+    }
     if summary.status == super::RunStatus::SetupError {
         // The run never started: one scenario with a failed hook says why, as in
         // junit.xml, so that every consumer counts the same error.

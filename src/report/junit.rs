@@ -10,6 +10,12 @@
 //!   failing step, expected vs actual, the evidence folder relative to the run folder);
 //!   a recorded snapshot as a failure of type `recorded`; a broken feature as `<error>`;
 //!   a scenario not applicable as `<skipped message="reason">`;
+//! - a waived failure (`kofu run --waivers`) as `<skipped type="waived"
+//!   message="waived: reason (owner, until YYYY-MM-DD)">` with the failure as its body:
+//!   a known failure with an owner and an end date does not turn CI red, yet every
+//!   reader of the report sees it and why;
+//! - a stale waiver (expired, matching nothing, or whose scenario did not fail) as one
+//!   `<error type="stale-waiver">` testcase in a `kofu waivers` suite;
 //! - a run that never started (exit 2) as one `<error>` testcase saying why.
 //!
 //! Every text goes through [`super::text::plain`]: no escapes, nothing XML 1.0 forbids.
@@ -59,6 +65,18 @@ fn case(s: &ScenarioResult, name: String) -> TestCase {
             } else {
                 message
             });
+            st
+        }
+        Verdict::Waived => {
+            let mut st = TestCaseStatus::skipped();
+            st.set_message(plain(
+                &s.waiver
+                    .as_ref()
+                    .map(|w| w.note())
+                    .unwrap_or_else(|| "waived".into()),
+            ));
+            st.set_type("waived");
+            st.set_description(body(s));
             st
         }
         Verdict::Failed | Verdict::Recorded | Verdict::Error => {
@@ -114,6 +132,27 @@ pub fn render(summary: &Summary) -> String {
         case.set_classname("kofu.setup");
         let mut suite = TestSuite::new("kofu setup");
         suite.add_test_case(case);
+        report.add_test_suite(suite);
+    }
+    if !summary.stale_waivers.is_empty() {
+        let mut suite = TestSuite::new("kofu waivers");
+        for stale in &summary.stale_waivers {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+            status.set_message(plain(&stale.message()));
+            status.set_type("stale-waiver");
+            status.set_description(plain(&format!(
+                "{}\nwaiver: scenario = {}, reason = {}, owner = {}, expires = {}\n",
+                stale.message(),
+                stale.waiver.scenario,
+                stale.waiver.reason,
+                stale.waiver.owner,
+                stale.waiver.expires
+            )));
+            let mut case =
+                TestCase::new(plain(&format!("waiver {}", stale.waiver.scenario)), status);
+            case.set_classname("kofu.waivers");
+            suite.add_test_case(case);
+        }
         report.add_test_suite(suite);
     }
     let mut suites: Vec<(String, Vec<&ScenarioResult>)> = Vec::new();

@@ -10,9 +10,13 @@ pub mod collector;
 pub mod cucumber_json;
 pub mod html;
 pub mod junit;
+pub mod merge;
+pub mod render;
+pub mod reread;
 pub mod result;
 pub mod summary;
 pub mod text;
+pub mod waiver;
 
 use std::path::{Path, PathBuf};
 

@@ -26,6 +26,23 @@ pub enum Verdict {
     /// The feature itself is broken (unparsable, an unknown `@requires-` tag): counted
     /// as an error.
     Error,
+    /// A failure accepted for now by a waiver (`kofu run --waivers FILE`): reported with
+    /// the waiver's reason and owner, and not a failure of the run.
+    Waived,
+}
+
+impl Verdict {
+    /// The word of the verdict in `summary.json` (`passed`, `failed`, …, `waived`).
+    pub fn word(self) -> &'static str {
+        match self {
+            Self::Passed => "passed",
+            Self::Failed => "failed",
+            Self::Skipped => "skipped",
+            Self::Recorded => "recorded",
+            Self::Error => "error",
+            Self::Waived => "waived",
+        }
+    }
 }
 
 /// Status of one step, with the words of the Cucumber JSON format.
@@ -137,7 +154,7 @@ pub struct ScenarioDetail {
 }
 
 /// One scenario's result.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct ScenarioResult {
     /// Stable scenario id, `<feature id>;<scenario id>` (`;;row-N` for an outline row),
     /// as in the Cucumber JSON report; unique in the run.
@@ -160,6 +177,9 @@ pub struct ScenarioResult {
     pub failed_step: Option<String>,
     /// Evidence folder, relative to the run folder.
     pub evidence: Option<PathBuf>,
+    /// The waiver that waived the failure, for a [`Verdict::Waived`] scenario.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver: Option<super::waiver::Waiver>,
     /// Feature, steps and durations.
     #[serde(skip)]
     pub detail: ScenarioDetail,
@@ -228,6 +248,7 @@ impl ScenarioResult {
             message: message.map(|m| plain(&m)),
             failed_step: None,
             evidence: None,
+            waiver: None,
             detail,
         }
     }
@@ -256,6 +277,7 @@ impl ScenarioResult {
             message: Some(plain(&message)),
             failed_step: None,
             evidence: None,
+            waiver: None,
             detail,
         }
     }

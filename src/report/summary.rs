@@ -5,16 +5,18 @@
 //! Counting: `failed` counts every scenario JUnit reports as a `<failure>`: failed
 //! scenarios and [`Verdict::Recorded`] ones (a first-time snapshot is not a pass until
 //! it is reviewed); `recorded` says how many of them were recorded snapshots. `errors`
-//! counts broken features and the setup error of a run that never started;
-//! `skipped` the scenarios not applicable to the claims.
+//! counts broken features, the setup error of a run that never started and every stale
+//! waiver (see [`super::waiver`]); `skipped` the scenarios not applicable to the claims;
+//! `waived` the failures a waiver accepts for now (JUnit shows them as `<skipped>`, so
+//! that CI does not go red on a known, owned failure).
 
-use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
+use std::collections::HashMap;
 
+use super::waiver::{StaleWaiver, Waiver};
 use super::{ScenarioResult, Verdict};
 
 /// How a run ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum RunStatus {
     /// Every selected scenario ran.
@@ -28,14 +30,20 @@ pub enum RunStatus {
 }
 
 /// Counts and details of a finished run.
-#[derive(Debug, Clone, serde::Serialize)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Summary {
     /// Run id.
     pub run_id: String,
     /// Candidate URL (empty when the run stopped before it was known).
     pub candidate: String,
+    /// What the candidate is, stable across runs (the URL of an embedded or container
+    /// candidate names a relay and changes): `reference` for the bundled reference server
+    /// (with its defect switches), the URL of a `--server` candidate, the snapshot key of
+    /// an image. Runs of different candidates are never merged.
+    #[serde(default)]
+    pub candidate_key: String,
     /// kofu's version.
-    pub kofu_version: &'static str,
+    pub kofu_version: String,
     /// How the run ended.
     pub status: RunStatus,
     /// Why the run ended early, in words, when it did.
@@ -54,8 +62,15 @@ pub struct Summary {
     pub recorded: usize,
     /// Broken features, and a setup error (JUnit `errors`).
     pub errors: usize,
-    /// Scenarios not applicable (JUnit `skipped`).
+    /// Scenarios not applicable (JUnit `skipped`, with the waived ones).
     pub skipped: usize,
+    /// Failures a waiver accepts for now (JUnit `skipped` with a `waived:` message).
+    #[serde(default)]
+    pub waived: usize,
+    /// Waivers that fail the run: expired, matching no scenario of the selection, or
+    /// whose scenario did not fail. Each counts among `errors`.
+    #[serde(default)]
+    pub stale_waivers: Vec<StaleWaiver>,
     /// The candidate's verdict: the scenarios that judge the candidate (all but
     /// `@mock-only`).
     pub verdict: Counts,
@@ -74,7 +89,7 @@ pub struct Summary {
 }
 
 /// One claim under test: a municipality the candidate serves.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Claim {
     /// 全国地方公共団体コード (6 digits).
     pub code: String,
@@ -86,7 +101,7 @@ pub struct Claim {
 pub const MOCK_ONLY_TAG: &str = "mock-only";
 
 /// Scenario counts of one part of a run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Counts {
     /// Passed.
     pub passed: usize,
@@ -94,6 +109,9 @@ pub struct Counts {
     pub failed: usize,
     /// Not applicable.
     pub skipped: usize,
+    /// Failed, but waived.
+    #[serde(default)]
+    pub waived: usize,
 }
 
 impl Counts {
@@ -104,6 +122,7 @@ impl Counts {
                 Verdict::Passed => c.passed += 1,
                 Verdict::Skipped => c.skipped += 1,
                 Verdict::Failed | Verdict::Recorded | Verdict::Error => c.failed += 1,
+                Verdict::Waived => c.waived += 1,
             }
         }
         c
@@ -141,28 +160,97 @@ impl Summary {
     ) -> Self {
         scenarios.sort_by(|a, b| (&a.feature, a.line).cmp(&(&b.feature, b.line)));
         assign_ids(&mut scenarios);
-        let count = |f: &dyn Fn(Verdict) -> bool| scenarios.iter().filter(|s| f(s.verdict)).count();
-        let setup_error = usize::from(status == RunStatus::SetupError);
-        Self {
+        let mut summary = Self {
             run_id,
             candidate,
-            kofu_version: env!("CARGO_PKG_VERSION"),
+            candidate_key: String::new(),
+            kofu_version: env!("CARGO_PKG_VERSION").to_owned(),
             status,
             reason: reason.map(|r| super::text::plain(&r)),
             started_at: started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
             finished_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            tests: scenarios.len() + setup_error,
-            passed: count(&|v| v == Verdict::Passed),
-            failed: count(&|v| matches!(v, Verdict::Failed | Verdict::Recorded)),
-            recorded: count(&|v| v == Verdict::Recorded),
-            errors: count(&|v| v == Verdict::Error) + setup_error,
-            skipped: count(&|v| v == Verdict::Skipped),
-            verdict: Counts::of(scenarios.iter().filter(|s| !mock_only(s))),
-            mocks: Counts::of(scenarios.iter().filter(|s| mock_only(s))),
+            tests: 0,
+            passed: 0,
+            failed: 0,
+            recorded: 0,
+            errors: 0,
+            skipped: 0,
+            waived: 0,
+            stale_waivers: Vec::new(),
+            verdict: Counts::default(),
+            mocks: Counts::default(),
             identity: None,
             claims: Vec::new(),
             scenarios,
+        };
+        summary.recount();
+        summary
+    }
+
+    /// Count the verdicts of the scenarios again (after waivers changed some).
+    pub fn recount(&mut self) {
+        let scenarios = &self.scenarios;
+        let count = |f: &dyn Fn(Verdict) -> bool| scenarios.iter().filter(|s| f(s.verdict)).count();
+        let setup_error = usize::from(self.status == RunStatus::SetupError);
+        let stale = self.stale_waivers.len();
+        self.tests = scenarios.len() + setup_error + stale;
+        self.passed = count(&|v| v == Verdict::Passed);
+        self.failed = count(&|v| matches!(v, Verdict::Failed | Verdict::Recorded));
+        self.recorded = count(&|v| v == Verdict::Recorded);
+        self.errors = count(&|v| v == Verdict::Error) + setup_error + stale;
+        self.skipped = count(&|v| v == Verdict::Skipped);
+        self.waived = count(&|v| v == Verdict::Waived);
+        self.verdict = Counts::of(scenarios.iter().filter(|s| !mock_only(s)));
+        self.mocks = Counts::of(scenarios.iter().filter(|s| mock_only(s)));
+    }
+
+    /// Apply `waivers` on `today` (the run's start date): a failed scenario a waiver
+    /// names becomes [`Verdict::Waived`] and carries the waiver. A waiver is stale, and
+    /// fails the run, when `today` is past its expiry day, when it names no scenario of
+    /// the report and none of `elsewhere` (the `<feature>:<line>` of the scenarios the
+    /// selection left to other shards), or when its scenario did not fail.
+    pub fn apply_waivers(
+        &mut self,
+        waivers: &[Waiver],
+        today: chrono::NaiveDate,
+        elsewhere: &std::collections::BTreeSet<String>,
+    ) {
+        for waiver in waivers {
+            let stale = |why: String| StaleWaiver {
+                waiver: waiver.clone(),
+                why,
+            };
+            if waiver.expires < today {
+                self.stale_waivers.push(stale(format!(
+                    "it expired on {} (today is {today}): fix the failure or renew the waiver",
+                    waiver.expires
+                )));
+                continue;
+            }
+            let found = self
+                .scenarios
+                .iter_mut()
+                .find(|s| waiver.names(&s.feature, s.line, &s.id));
+            match found {
+                Some(s) if s.verdict == Verdict::Failed => {
+                    s.verdict = Verdict::Waived;
+                    s.waiver = Some(waiver.clone());
+                }
+                Some(s) => {
+                    let word = s.verdict.word();
+                    self.stale_waivers.push(stale(format!(
+                        "its scenario {}:{} did not fail (it is {word}): remove the waiver",
+                        s.feature, s.line
+                    )));
+                }
+                None if elsewhere.contains(&waiver.scenario) => {}
+                None => self.stale_waivers.push(stale(
+                    "it matches no scenario of the selection (a feature file and line, or a scenario id, of the reports)"
+                        .to_owned(),
+                )),
+            }
         }
+        self.recount();
     }
 
     /// The summary of a run that stopped before any scenario, saying why.
@@ -186,23 +274,36 @@ impl Summary {
     /// failed counts every scenario that is not a pass nor skipped (failures, recorded
     /// snapshots, errors, a setup error). `@mock-only` scenarios are not in it (see
     /// [`Self::mock_line`]).
+    ///
+    /// A run with waivers (waived failures or stale waivers) adds `, N waived`; a stale
+    /// waiver counts as failed.
     pub fn closing_line(&self) -> String {
         let setup_error = usize::from(self.status == RunStatus::SetupError);
-        format!(
+        let stale = self.stale_waivers.len();
+        let mut line = format!(
             "{} passed, {} failed, {} skipped",
             self.verdict.passed,
-            self.verdict.failed + setup_error,
+            self.verdict.failed + setup_error + stale,
             self.verdict.skipped
-        )
+        );
+        if self.waived > 0 || stale > 0 {
+            line.push_str(&format!(", {} waived", self.verdict.waived));
+        }
+        line
     }
 
     /// The line of kofu's own mocks, printed before the closing line; `None` when the
     /// run had no `@mock-only` scenario.
     pub fn mock_line(&self) -> Option<String> {
         let m = self.mocks;
-        (m.passed + m.failed + m.skipped > 0).then(|| {
+        (m.passed + m.failed + m.skipped + m.waived > 0).then(|| {
+            let waived = if m.waived > 0 {
+                format!(", {} waived", m.waived)
+            } else {
+                String::new()
+            };
             format!(
-                "kofu's own mocks (@mock-only, not part of the candidate's verdict): {} passed, {} failed, {} skipped",
+                "kofu's own mocks (@mock-only, not part of the candidate's verdict): {} passed, {} failed, {} skipped{waived}",
                 m.passed, m.failed, m.skipped
             )
         })
@@ -215,108 +316,9 @@ impl Summary {
                 crate::exit::SETUP
             }
             RunStatus::Completed if self.failed + self.errors > 0 => crate::exit::FAILED,
-            RunStatus::Completed if self.passed == 0 => crate::exit::SETUP,
+            RunStatus::Completed if self.passed + self.waived == 0 => crate::exit::SETUP,
             RunStatus::Completed => crate::exit::PASSED,
         }
-    }
-
-    /// The human-readable report printed to stdout; `colour` marks verdicts and diff
-    /// lines with terminal colours (only for a terminal).
-    pub fn render_with(&self, colour: bool) -> String {
-        let paint = |code: &str, text: &str| {
-            if colour {
-                format!("\u{1b}[{code}m{text}\u{1b}[0m")
-            } else {
-                text.to_owned()
-            }
-        };
-        let mut out = String::new();
-        let mut phases: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
-        for s in &self.scenarios {
-            let e = phases.entry(s.phase.as_str()).or_default();
-            match s.verdict {
-                Verdict::Passed => e[0] += 1,
-                Verdict::Failed | Verdict::Error => e[1] += 1,
-                Verdict::Skipped => e[2] += 1,
-                Verdict::Recorded => e[3] += 1,
-            }
-        }
-        let _ = writeln!(out, "kofu run {} against {}", self.run_id, self.candidate);
-        if let Some(reason) = &self.reason {
-            let _ = writeln!(out, "{}", paint("1;31", &format!("run stopped: {reason}")));
-        }
-        let _ = writeln!(
-            out,
-            "{:<16} {:>6} {:>6} {:>7} {:>8}",
-            "phase", "passed", "failed", "skipped", "recorded"
-        );
-        for (phase, [p, f, s, r]) in &phases {
-            let _ = writeln!(out, "{phase:<16} {p:>6} {f:>6} {s:>7} {r:>8}");
-        }
-        for s in self.scenarios.iter().filter(|s| {
-            matches!(
-                s.verdict,
-                Verdict::Failed | Verdict::Error | Verdict::Recorded
-            )
-        }) {
-            let word = match s.verdict {
-                Verdict::Recorded => "RECORDED",
-                Verdict::Error => "ERROR",
-                _ => "FAILED",
-            };
-            let _ = writeln!(
-                out,
-                "\n{} [{}] {}:{} {}",
-                paint("1;31", word),
-                s.phase,
-                s.feature,
-                s.line,
-                s.scenario
-            );
-            if let Some(step) = &s.failed_step {
-                let _ = writeln!(out, "  step: {step}");
-            }
-            if let Some(m) = &s.message {
-                for line in m.lines() {
-                    let line = if line.starts_with('-') {
-                        paint("31", line)
-                    } else if line.starts_with('+') {
-                        paint("32", line)
-                    } else {
-                        line.to_owned()
-                    };
-                    let _ = writeln!(out, "  {line}");
-                }
-            }
-            let mentions_evidence = s
-                .message
-                .as_deref()
-                .is_some_and(|m| m.contains("evidence: "));
-            if let Some(e) = s.evidence.as_ref().filter(|_| !mentions_evidence) {
-                let _ = writeln!(out, "  evidence: {}", e.display());
-            }
-        }
-        for s in self
-            .scenarios
-            .iter()
-            .filter(|s| s.verdict == Verdict::Skipped)
-        {
-            let _ = writeln!(
-                out,
-                "SKIPPED [{}] {}:{} {}: {}",
-                s.phase,
-                s.feature,
-                s.line,
-                s.scenario,
-                s.message.as_deref().unwrap_or("not applicable")
-            );
-        }
-        out
-    }
-
-    /// The human-readable report, without colour.
-    pub fn render(&self) -> String {
-        self.render_with(false)
     }
 
     /// Whether a scenario carrying `tag` failed.

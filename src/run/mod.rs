@@ -18,10 +18,14 @@ use crate::report::{self, Collector, RunStatus, Summary, Verdict};
 use crate::rig::{Rig, RigError};
 use crate::world::KofuWorld;
 
+mod probe;
 mod selection;
+pub mod subset;
 
+use probe::probe;
 use selection::no_match_reason;
 pub use selection::parse_tags;
+pub use subset::Shard;
 
 /// The overall deadline of a run unless told otherwise (`kofu run --deadline SECONDS`):
 /// ten minutes, several times what the whole suite takes against the reference server.
@@ -48,6 +52,13 @@ pub struct RunOptions {
     /// Overall deadline: past it the run stops, the unfinished scenarios are failed
     /// ("run deadline exceeded") and the reports are written. `None`: no deadline.
     pub deadline: Option<Duration>,
+    /// Waivers file (`--waivers FILE`, see [`crate::report::waiver`]).
+    pub waivers: Option<PathBuf>,
+    /// An earlier run's report folder (`--rerun-failed DIR`): only the scenarios that
+    /// failed there (failed, recorded or error) run.
+    pub rerun_failed: Option<PathBuf>,
+    /// Only this part of the selection runs (`--shard K/N`).
+    pub shard: Option<Shard>,
 }
 
 impl RunOptions {
@@ -65,6 +76,9 @@ impl RunOptions {
             progress: false,
             added: None,
             deadline: Some(DEFAULT_DEADLINE),
+            waivers: None,
+            rerun_failed: None,
+            shard: None,
         }
     }
 }
@@ -147,6 +161,12 @@ pub enum RunError {
     /// `--added` names nothing the fixtures can test, or `fixtures/additions` is broken.
     #[error("additions (--added) setup failed")]
     Additions(#[from] crate::additions::AdditionsError),
+    /// The waivers file (`--waivers`) cannot be read or is not valid.
+    #[error(transparent)]
+    Waivers(#[from] crate::report::waiver::WaiverError),
+    /// `--rerun-failed` has nothing to rerun, or cannot read the earlier run.
+    #[error(transparent)]
+    Rerun(#[from] subset::RerunError),
     /// Writing the report failed.
     #[error("cannot write report to {path}")]
     Io {
@@ -215,6 +235,22 @@ async fn run_in(
         .map(parse_tags)
         .transpose()
         .map_err(fail)?;
+    let waivers = options
+        .waivers
+        .as_deref()
+        .map(crate::report::waiver::load)
+        .transpose()
+        .map_err(|e| fail(e.into()))?
+        .unwrap_or_default();
+    let narrowing = selection::Narrowing {
+        only: options
+            .rerun_failed
+            .as_deref()
+            .map(subset::failed_in)
+            .transpose()
+            .map_err(|e| fail(e.into()))?,
+        shard: options.shard,
+    };
     let scratch = run_dir.join("scratch");
     std::fs::create_dir_all(&scratch).map_err(|e| fail(io_err(&scratch)(e)))?;
 
@@ -231,6 +267,7 @@ async fn run_in(
             return Err((url, e));
         }
     };
+    let candidate_key = candidate.identity_key();
 
     let ctx = Arc::new(
         Rig::start(fixtures.clone(), candidate, run_dir.to_owned(), additions)
@@ -238,7 +275,7 @@ async fn run_in(
             .map_err(|e| (url.clone(), RunError::Rig(e)))?,
     );
     let results: Results = Arc::new(Mutex::new(Collected::default()));
-    let features = run_features(options, ctx.clone(), tags, results.clone());
+    let features = run_features(options, ctx.clone(), tags, narrowing, results.clone());
     let deadline_hit = match options.deadline {
         Some(d) => tokio::time::timeout(d, features).await.is_err(),
         None => {
@@ -255,6 +292,7 @@ async fn run_in(
             .unwrap_or_default(),
     };
     let tags_seen = collected.tags_seen.clone();
+    let elsewhere = collected.elsewhere.clone();
     let deadline_secs = options.deadline.map_or(0, |d| d.as_secs());
     let unfinished =
         format!("run deadline exceeded ({deadline_secs} s): the scenario did not finish");
@@ -272,7 +310,7 @@ async fn run_in(
         )
     } else if scenarios.iter().all(|s| s.verdict == Verdict::Skipped) {
         let reason = if scenarios.is_empty() {
-            no_match_reason(options, &tags_seen)
+            no_match_reason(options, &tags_seen, &elsewhere)
         } else {
             "every selected scenario is not applicable to the claims: no scenario ran".to_owned()
         };
@@ -307,60 +345,22 @@ async fn run_in(
     );
     summary.identity = identity;
     summary.claims = claims;
-    Ok(summary)
-}
-
-/// Ask the candidate who it is before anything else: an unreachable candidate, or one
-/// kofu cannot talk TLS to, is a setup error, never a pass. Any HTTP answer counts as
-/// reachable; a profile identity names the candidate's snapshots and is returned for the
-/// report.
-async fn probe(
-    candidate: &mut Candidate,
-    run_dir: &Path,
-) -> Result<Option<kofu_profile::identity::Identity>, RunError> {
-    use kofu_mock_center::client::ClientError;
-    let evidence = Arc::new(kofu_mock_center::client::DirEvidence::new(
-        run_dir.join("evidence").join("probe"),
-    ));
-    let mut config = candidate.center_client();
-    config.timeout = Duration::from_secs(10);
-    let https = candidate.url.starts_with("https:");
-    let url = candidate.url.clone();
-    let client = kofu_mock_center::client::CandidateClient::new(config, evidence).map_err(|e| {
-        if https && candidate.server_ca_pem.is_none() {
-            RunError::ServerCaMissing { url: url.clone() }
-        } else {
-            RunError::Client {
-                url: url.clone(),
-                detail: kofu_mock_center::client::error_chain(&e),
-            }
-        }
-    })?;
-    match client.identity().await {
-        Ok(kofu_mock_center::client::Reply::Ok { value, .. }) => {
-            candidate.identified_as(&value);
-            Ok(Some(value))
-        }
-        Ok(_) => Ok(None),
-        Err(ClientError::Tls { detail, .. }) => {
-            if detail.contains("invalid peer certificate") {
-                Err(RunError::ServerNotTrusted { url, detail })
-            } else {
-                Err(RunError::Tls { url, detail })
-            }
-        }
-        Err(e) if e.is_unreachable() || e.is_timeout() => Err(RunError::Unreachable {
-            url,
-            detail: kofu_mock_center::client::error_chain(&e),
-        }),
-        Err(_) => Ok(None),
+    summary.candidate_key = candidate_key;
+    if options.waivers.is_some() {
+        summary.apply_waivers(
+            &waivers,
+            crate::report::waiver::today(started_at),
+            &elsewhere,
+        );
     }
+    Ok(summary)
 }
 
 async fn run_features(
     options: &RunOptions,
     ctx: Arc<Rig>,
     tags: Option<cucumber::gherkin::tagexpr::TagOperation>,
+    narrowing: selection::Narrowing,
     results: Results,
 ) {
     let run_dir = ctx.run_dir.clone();
@@ -382,6 +382,7 @@ async fn run_features(
         results.clone(),
         features_root,
         ctx.candidate.restart_unavailable(),
+        narrowing,
     );
 
     let hook_ctx = ctx.clone();

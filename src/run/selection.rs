@@ -1,6 +1,8 @@
 //! Which scenarios a run selects: the tag expression (with a hint for a word without
-//! `@`), the applicability filter, and why a selection matched nothing.
+//! `@`), the scenarios to rerun and the shard ([`super::subset`]), the applicability
+//! filter, and why a selection matched nothing.
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use cucumber::gherkin;
@@ -8,10 +10,47 @@ use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::tag::Ext as _;
 use kofu_fixtures::Municipality;
 
+use super::subset::Shard;
 use super::{RunError, RunOptions};
 use crate::additions::Additions;
 use crate::report::collector::Results;
+use crate::report::result::relative_uri;
 use crate::report::{ScenarioResult, Verdict};
+
+/// What narrows the selection beyond tags and additions.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Narrowing {
+    /// Only these `(feature file, line)` (`--rerun-failed`).
+    pub only: Option<BTreeSet<(String, usize)>>,
+    /// Only this shard (`--shard K/N`).
+    pub shard: Option<Shard>,
+}
+
+/// Every scenario of a feature, with all its tags (feature, rule, scenario).
+fn scenarios_of(feature: &gherkin::Feature) -> Vec<(&gherkin::Scenario, Vec<String>)> {
+    let own = feature.scenarios.iter().map(|s| (s, None));
+    let ruled = feature
+        .rules
+        .iter()
+        .flat_map(|r| r.scenarios.iter().map(move |s| (s, Some(r))));
+    own.chain(ruled)
+        .map(|(s, rule)| (s, all_tags(feature, rule, s)))
+        .collect()
+}
+
+fn all_tags(
+    feature: &gherkin::Feature,
+    rule: Option<&gherkin::Rule>,
+    scenario: &gherkin::Scenario,
+) -> Vec<String> {
+    feature
+        .tags
+        .iter()
+        .chain(rule.iter().flat_map(|r| r.tags.iter()))
+        .chain(scenario.tags.iter())
+        .cloned()
+        .collect()
+}
 
 /// Parse a tag expression; a word without `@` gets a hint.
 pub fn parse_tags(expr: &str) -> Result<cucumber::gherkin::tagexpr::TagOperation, RunError> {
@@ -44,28 +83,47 @@ pub(super) fn scenario_filter(
     filter_results: Results,
     features_root: PathBuf,
     restart_unavailable: Option<String>,
+    narrowing: Narrowing,
 ) -> impl Fn(&gherkin::Feature, Option<&gherkin::Rule>, &gherkin::Scenario) -> bool + 'static {
     move |feature: &cucumber::gherkin::Feature,
           rule: Option<&cucumber::gherkin::Rule>,
           scenario: &cucumber::gherkin::Scenario| {
-        let all_tags: Vec<String> = feature
-            .tags
-            .iter()
-            .chain(rule.iter().flat_map(|r| r.tags.iter()))
-            .chain(scenario.tags.iter())
-            .cloned()
-            .collect();
+        let all_tags = all_tags(feature, rule, scenario);
         let Ok(mut r) = filter_results.lock() else {
             return false;
         };
         r.tags_seen.extend(all_tags.iter().cloned());
-        if let Some(expr) = &tags
-            && !expr.eval(all_tags.iter())
-        {
+        let uri = feature
+            .path
+            .as_deref()
+            .map(|p| relative_uri(p, &features_root))
+            .unwrap_or_default();
+        // Selected before sharding: the tags, the additions, the scenarios to rerun.
+        let selected = |tags_of: &[String], line: usize| {
+            tags.as_ref().is_none_or(|expr| expr.eval(tags_of.iter()))
+                && additions.select(tags_of) != crate::additions::Selection::Excluded
+                && narrowing
+                    .only
+                    .as_ref()
+                    .is_none_or(|only| only.contains(&(uri.clone(), line)))
+        };
+        let line = scenario.position.line;
+        if !selected(&all_tags, line) {
             return false;
         }
-        if additions.select(&all_tags) == crate::additions::Selection::Excluded {
-            return false;
+        if let Some(shard) = &narrowing.shard {
+            let mut lines: Vec<usize> = scenarios_of(feature)
+                .into_iter()
+                .filter(|(s, t)| selected(t, s.position.line))
+                .map(|(s, _)| s.position.line)
+                .collect();
+            lines.sort_unstable();
+            lines.dedup();
+            let position = lines.iter().position(|l| *l == line).unwrap_or(0);
+            if !shard.holds(&uri, position) {
+                r.elsewhere.insert(format!("{uri}:{line}"));
+                return false;
+            }
         }
         let restart = restart_unavailable
             .as_ref()
@@ -105,12 +163,26 @@ pub(super) fn scenario_filter(
     }
 }
 
-/// Why a selection matched nothing: the tags of the expression that no scenario
-/// carries, and a phase folder that has no scenario yet.
+/// Why a selection matched nothing: the shard that got none of it (`elsewhere` holds
+/// what the other shards got), the rerun that found none of its scenarios, the tags of
+/// the expression that no scenario carries, and a phase folder that has no scenario yet.
 pub(super) fn no_match_reason(
     options: &RunOptions,
-    tags_seen: &std::collections::BTreeSet<String>,
+    tags_seen: &BTreeSet<String>,
+    elsewhere: &BTreeSet<String>,
 ) -> String {
+    if let Some(shard) = options.shard.filter(|_| !elsewhere.is_empty()) {
+        return format!(
+            "shard {shard} holds none of the {} selected scenarios: no scenario ran",
+            elsewhere.len()
+        );
+    }
+    if let Some(dir) = &options.rerun_failed {
+        return format!(
+            "no scenario that failed in {} is in the selection: no scenario ran",
+            dir.display()
+        );
+    }
     let Some(expr) = &options.tags else {
         return format!(
             "no scenario under {} matches: no scenario ran",

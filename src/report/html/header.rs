@@ -43,7 +43,7 @@ pub(super) fn header(out: &mut String, s: &Summary) {
         "run id",
         &format!("<code data-field=\"run-id\">{}</code>", esc(&s.run_id)),
     );
-    row("kofu の版", "kofu version", &esc(s.kofu_version));
+    row("kofu の版", "kofu version", &esc(&s.kofu_version));
     row(
         "参照プロファイルの版",
         "profile version",

@@ -80,6 +80,7 @@ pub(super) fn verdict_words(v: Verdict) -> (&'static str, &'static str, &'static
         Verdict::Skipped => ("対象外", "not applicable", "skipped"),
         Verdict::Recorded => ("記録", "recorded", "recorded"),
         Verdict::Error => ("エラー", "error", "error"),
+        Verdict::Waived => ("免除", "waived", "waived"),
     }
 }
 
@@ -183,6 +184,7 @@ fn phases(out: &mut String, s: &Summary) {
         ("不合格", "failed"),
         ("対象外", "not applicable"),
         ("記録", "recorded"),
+        ("免除", "waived"),
     ] {
         let _ = write!(
             out,
@@ -190,17 +192,18 @@ fn phases(out: &mut String, s: &Summary) {
         );
     }
     out.push_str("</tr></thead>\n<tbody>\n");
-    for (phase, [p, f, k, r]) in phase_counts(s) {
+    for (phase, [p, f, k, r, w]) in phase_counts(s) {
         let _ = writeln!(
             out,
-            "<tr data-phase=\"{}\"><th>{} <span class=\"en\">/ {}</span></th>{}{}{}{}</tr>",
+            "<tr data-phase=\"{}\"><th>{} <span class=\"en\">/ {}</span></th>{}{}{}{}{}</tr>",
             esc(phase),
             esc(phase_name(phase)),
             esc(phase),
             count_cell("passed", p),
             count_cell("failed", f),
             count_cell("skipped", k),
-            count_cell("recorded", r)
+            count_cell("recorded", r),
+            count_cell("waived", w)
         );
     }
     out.push_str("</tbody>\n</table>\n");
@@ -208,19 +211,20 @@ fn phases(out: &mut String, s: &Summary) {
 
 /// Per phase, in the order of the feature folders: passed, failed (errors included),
 /// not applicable, recorded, as the terminal report counts them.
-pub(super) fn phase_counts(s: &Summary) -> Vec<(&str, [usize; 4])> {
+pub(super) fn phase_counts(s: &Summary) -> Vec<(&str, [usize; 5])> {
     let mut order: Vec<&str> = Vec::new();
-    let mut counts: BTreeMap<&str, [usize; 4]> = BTreeMap::new();
+    let mut counts: BTreeMap<&str, [usize; 5]> = BTreeMap::new();
     for sc in &s.scenarios {
         let e = counts.entry(sc.phase.as_str()).or_insert_with(|| {
             order.push(sc.phase.as_str());
-            [0; 4]
+            [0; 5]
         });
         match sc.verdict {
             Verdict::Passed => e[0] += 1,
             Verdict::Failed | Verdict::Error => e[1] += 1,
             Verdict::Skipped => e[2] += 1,
             Verdict::Recorded => e[3] += 1,
+            Verdict::Waived => e[4] += 1,
         }
     }
     order.into_iter().map(|p| (p, counts[p])).collect()

@@ -106,8 +106,15 @@ fn scenario(out: &mut String, sc: &ScenarioResult, run_dir: &Path) {
         out.push_str("</div>\n");
     }
     steps(out, sc);
+    if let (Verdict::Waived, Some(w)) = (sc.verdict, &sc.waiver) {
+        let _ = write!(
+            out,
+            "<div class=\"waiver\">免除 <span class=\"en\">/ waived</span>: {}</div>",
+            esc(&w.note())
+        );
+    }
     match sc.verdict {
-        Verdict::Failed | Verdict::Error | Verdict::Recorded => {
+        Verdict::Failed | Verdict::Error | Verdict::Recorded | Verdict::Waived => {
             out.push_str("<div class=\"failure\">");
             if let Some(step) = &sc.failed_step {
                 let _ = write!(
