@@ -29,6 +29,13 @@ pub fn canonical_order(entries: &mut [Entry]) {
     entries.sort_by(|a, b| rank(&a.path).cmp(&rank(&b.path)));
 }
 
+/// The entries in canonical order, borrowed.
+fn in_canonical_order(entries: &[Entry]) -> Vec<&Entry> {
+    let mut order: Vec<&Entry> = entries.iter().collect();
+    order.sort_by(|a, b| rank(&a.path).cmp(&rank(&b.path)));
+    order
+}
+
 fn rank(path: &str) -> (u8, &str) {
     match path {
         MANIFEST => (0, path),
@@ -38,7 +45,10 @@ fn rank(path: &str) -> (u8, &str) {
 }
 
 /// Write `entries` (already in canonical order) as the canonical tar.
-pub fn write<W: Write>(out: W, entries: &[Entry]) -> std::io::Result<W> {
+pub fn write<'a, W: Write>(
+    out: W,
+    entries: impl IntoIterator<Item = &'a Entry>,
+) -> std::io::Result<W> {
     let mut builder = tar::Builder::new(out);
     builder.mode(tar::HeaderMode::Deterministic);
     for entry in entries {
@@ -88,10 +98,11 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Entry>, CertifyError> {
             .map_err(|e| broken(format!("`{path}`: {e}")))?;
         entries.push(Entry { path, data });
     }
-    let mut canonical = entries.clone();
-    canonical_order(&mut canonical);
-    let rewritten = write(Vec::with_capacity(bytes.len()), &canonical)
-        .map_err(|e| broken(format!("cannot rewrite the archive: {e}")))?;
+    let rewritten = write(
+        Vec::with_capacity(bytes.len()),
+        in_canonical_order(&entries),
+    )
+    .map_err(|e| broken(format!("cannot rewrite the archive: {e}")))?;
     if rewritten != bytes {
         let at = rewritten
             .iter()
