@@ -17,6 +17,7 @@
 //!   `harness = false` test target.
 //! - [`rig`]: the run's shared actors, started by the engine.
 //! - [`candidate`]: how a candidate is reached (a URL, or the bundled reference server).
+//! - [`certify`]: 認証モード, the sealed evidence bundle of `kofu certify` and its check.
 //! - [`additions`]: 追加試験, `--added type:CODE|operator:CODE` and the tag selection.
 //! - [`applicability`]: which scenarios the municipality profile rules out, and why.
 //! - [`world`]: the cucumber World of one scenario (state only).
@@ -29,6 +30,7 @@
 pub mod additions;
 pub mod applicability;
 pub mod candidate;
+pub mod certify;
 pub mod checks;
 pub mod exit;
 pub mod report;

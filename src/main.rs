@@ -39,6 +39,10 @@ enum Command {
     Center(CenterArgs),
     /// A scripted kiosk terminal (キオスク端末) session through a center, or the card list.
     Terminal(TerminalArgs),
+    /// 認証モード: run every phase and seal the run into a signed evidence bundle.
+    Certify(CertifyArgs),
+    /// Check a bundle written by `kofu certify`: every file, and the signature.
+    Verify(VerifyArgs),
     /// Fixture utilities.
     Fixtures {
         #[command(subcommand)]
@@ -129,6 +133,63 @@ struct RunArgs {
     /// splits the same way, and the N parts hold every scenario once.
     #[arg(long, value_name = "K/N")]
     shard: Option<kofu::run::Shard>,
+}
+
+#[derive(clap::Args)]
+struct CertifyArgs {
+    /// Base URL of the candidate (omit to certify the bundled reference server).
+    #[arg(long)]
+    server: Option<String>,
+    /// Container image of the candidate, `NAME[:TAG]`, present in the local Docker engine.
+    #[arg(long, value_name = "NAME[:TAG]", conflicts_with = "server")]
+    image: Option<String>,
+    /// Municipality profile (TOML) the candidate claims; repeat for 住所地 and 本籍地.
+    #[arg(long = "municipality")]
+    municipalities: Vec<PathBuf>,
+    /// PEM trust anchor of the candidate's server certificate (https).
+    #[arg(long)]
+    server_ca: Option<PathBuf>,
+    /// Command that restarts the --server candidate, for the restart scenarios.
+    #[arg(long, value_name = "COMMAND", requires = "server")]
+    restart_command: Option<String>,
+    /// The bundle to write (a tar archive).
+    #[arg(long, value_name = "BUNDLE")]
+    out: PathBuf,
+    /// Ed25519 signing key (PKCS#8 PEM) of the acceptance body. Default: the
+    /// repository's TEST key, fixtures/pki/certify-TEST-ONLY-signing-key.pem.
+    #[arg(long, value_name = "PEM")]
+    signing_key: Option<PathBuf>,
+    /// Base folder of reports (the run folder stays there too).
+    #[arg(long, default_value = "reports")]
+    report_dir: PathBuf,
+    /// Overall deadline of the run in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = kofu::run::DEFAULT_DEADLINE.as_secs())]
+    deadline: u64,
+    /// Print every step to stderr as it runs.
+    #[arg(long)]
+    progress: bool,
+    /// Refused: a certification runs every scenario.
+    #[arg(long, hide = true)]
+    tags: Option<String>,
+    /// Refused: a certification tests the candidate as it is.
+    #[arg(long = "defect", hide = true)]
+    defects: Vec<String>,
+    /// Refused: a certification runs every scenario, 追加試験 included.
+    #[arg(long, hide = true)]
+    added: Option<String>,
+    /// Refused: a certification waives nothing.
+    #[arg(long = "waiver", alias = "waivers", hide = true)]
+    waivers: Vec<String>,
+}
+
+#[derive(clap::Args)]
+struct VerifyArgs {
+    /// The bundle written by `kofu certify`.
+    bundle: PathBuf,
+    /// Pin the signer: the acceptance body's Ed25519 public key (`PUBLIC KEY` PEM).
+    /// Without it the bundle's own public-key.pem is used, which proves only integrity.
+    #[arg(long, value_name = "PEM")]
+    public_key: Option<PathBuf>,
 }
 
 #[derive(clap::Args)]
@@ -279,7 +340,9 @@ fn main() -> ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .init();
-    if let Command::Run(RunArgs { image: Some(_), .. }) = &cli.command {
+    if let Command::Run(RunArgs { image: Some(_), .. })
+    | Command::Certify(CertifyArgs { image: Some(_), .. }) = &cli.command
+    {
         // Before the runtime: it may point DOCKER_HOST at an API version bridge.
         kofu::candidate::docker_api::prepare();
     }
@@ -351,6 +414,8 @@ async fn dispatch(command: Command) -> anyhow::Result<i32> {
             println!("{}", summary.closing_line());
             Ok(summary.exit_code())
         }
+        Command::Certify(args) => certify(args).await,
+        Command::Verify(args) => verify(args),
         Command::Center(args) => center(args).await,
         Command::Terminal(args) => terminal(args).await,
         Command::Fixtures {
@@ -473,6 +538,176 @@ async fn interrupted() -> i32 {
     }
     let _ = tokio::signal::ctrl_c().await;
     130
+}
+
+/// `kofu certify`: refuse anything that narrows or bends the run, run every phase, seal.
+async fn certify(args: CertifyArgs) -> anyhow::Result<i32> {
+    let refused = [
+        (
+            args.tags.is_some(),
+            "--tags (a certification runs every scenario)",
+        ),
+        (
+            !args.defects.is_empty(),
+            "--defect (a certification tests the candidate as it is)",
+        ),
+        (
+            args.added.is_some(),
+            "--added (a certification runs every scenario, 追加試験 included)",
+        ),
+        (
+            !args.waivers.is_empty(),
+            "--waiver (a certification waives nothing)",
+        ),
+    ];
+    let refused: Vec<&str> = refused
+        .iter()
+        .filter(|(on, _)| *on)
+        .map(|(_, why)| *why)
+        .collect();
+    if !refused.is_empty() {
+        anyhow::bail!("kofu certify refuses {}", refused.join(", "));
+    }
+    let fixtures = repo_dir("fixtures", None);
+    let signing_key = args
+        .signing_key
+        .clone()
+        .unwrap_or_else(|| fixtures.join(kofu::certify::TEST_SIGNING_KEY));
+    let signing_key_pem = std::fs::read(&signing_key)
+        .with_context(|| format!("reading the signing key {}", signing_key.display()))?;
+    kofu::certify::SigningKey::from_pem(&signing_key_pem)
+        .with_context(|| format!("the signing key {}", signing_key.display()))?;
+    if args.signing_key.is_none() {
+        eprintln!(
+            "kofu: WARNING: signing with the repository's TEST key ({}): the bundle proves only that it is intact; an acceptance body signs with its own --signing-key",
+            signing_key.display()
+        );
+    }
+    let candidate = match (args.server, args.image) {
+        (Some(url), _) => {
+            if args.municipalities.is_empty() {
+                anyhow::bail!("--server needs at least one --municipality profile");
+            }
+            CandidateSpec::Remote {
+                url,
+                municipalities: args.municipalities,
+                server_ca: args.server_ca,
+                restart_command: args.restart_command,
+            }
+        }
+        (None, Some(image)) => CandidateSpec::Container {
+            image,
+            municipalities: args.municipalities,
+            server_ca: args.server_ca,
+        },
+        (None, None) => {
+            if !args.municipalities.is_empty() || args.server_ca.is_some() {
+                anyhow::bail!(
+                    "--municipality and --server-ca describe a candidate given with --server or --image"
+                );
+            }
+            CandidateSpec::Embedded {
+                defects: Vec::new(),
+            }
+        }
+    };
+    let containers = matches!(candidate, CandidateSpec::Container { .. });
+    let features = repo_dir("features", None);
+    let options = RunOptions {
+        candidate,
+        tags: None,
+        report_dir: args.report_dir,
+        features: features.clone(),
+        fixtures: fixtures.clone(),
+        progress: args.progress,
+        added: None,
+        deadline: (args.deadline > 0).then(|| std::time::Duration::from_secs(args.deadline)),
+        waivers: None,
+        rerun_failed: None,
+        shard: None,
+    };
+    let outcome = tokio::select! {
+        outcome = kofu::run(options) => outcome,
+        code = interrupted() => {
+            if containers { kofu::candidate::container::remove_own().await; }
+            eprintln!("kofu: interrupted; nothing was sealed");
+            return Ok(code);
+        }
+    };
+    if containers {
+        kofu::candidate::container::remove_own().await;
+    }
+    let outcome = outcome?;
+    println!("report: {}", outcome.run_dir.display());
+    if let Some(error) = &outcome.error {
+        anyhow::bail!(
+            "the run stopped before any scenario, nothing was sealed: {}",
+            kofu_mock_center::client::error_chain(error)
+        );
+    }
+    let manifest = kofu::certify::seal(&kofu::certify::SealOptions {
+        run_dir: outcome.run_dir.clone(),
+        features,
+        fixtures,
+        signing_key_pem,
+        out: args.out.clone(),
+    })?;
+    print_counts(&manifest);
+    println!("bundle: {}", args.out.display());
+    Ok(outcome.exit_code)
+}
+
+fn print_counts(manifest: &kofu::certify::Manifest) {
+    let c = &manifest.candidate;
+    println!(
+        "candidate: {} ({} {})",
+        c.url,
+        c.implementation.as_deref().unwrap_or("?"),
+        c.version.as_deref().unwrap_or("?")
+    );
+    println!(
+        "kofu {}, profile {}, run {}",
+        manifest.kofu_version, manifest.profile_version, manifest.run_id
+    );
+    let (v, m) = (&manifest.verdict, &manifest.mocks);
+    println!(
+        "verdict: {} passed, {} failed, {} skipped ({} errors); kofu's own mocks: {} passed, {} failed, {} skipped",
+        v.passed, v.failed, v.skipped, manifest.errors, m.passed, m.failed, m.skipped
+    );
+}
+
+/// `kofu verify`: exit 0 with `bundle verified`, or 1 with what is wrong.
+fn verify(args: VerifyArgs) -> anyhow::Result<i32> {
+    let pinned = match &args.public_key {
+        Some(path) => {
+            Some(std::fs::read(path).with_context(|| format!("reading {}", path.display()))?)
+        }
+        None => None,
+    };
+    match kofu::certify::verify(&args.bundle, pinned.as_deref()) {
+        Ok(verified) => {
+            print_counts(&verified.manifest);
+            if verified.test_key {
+                println!(
+                    "WARNING: signed with the repository's TEST key: intact, but no proof of who sealed it"
+                );
+            } else if pinned.is_none() {
+                println!(
+                    "note: the signer is not pinned (--public-key): this proves the bundle is intact, not who sealed it"
+                );
+            }
+            println!("bundle verified");
+            Ok(exit::PASSED)
+        }
+        Err(kofu::certify::CertifyError::Key(e)) if pinned.is_some() => {
+            anyhow::bail!("--public-key: {e}")
+        }
+        Err(e) => {
+            eprintln!("kofu: {}: {e}", args.bundle.display());
+            println!("bundle NOT verified");
+            Ok(exit::FAILED)
+        }
+    }
 }
 
 async fn reference_server(args: ServerArgs) -> anyhow::Result<i32> {
