@@ -76,7 +76,7 @@ fn check_counts(page: &str, s: &serde_json::Value) {
             );
         }
     }
-    let mut phases: BTreeMap<String, [u64; 4]> = BTreeMap::new();
+    let mut phases: BTreeMap<String, [u64; 5]> = BTreeMap::new();
     let scenarios = s["scenarios"].as_array().expect("scenarios");
     for sc in scenarios {
         let e = phases
@@ -87,14 +87,15 @@ fn check_counts(page: &str, s: &serde_json::Value) {
             "failed" | "error" => e[1] += 1,
             "skipped" => e[2] += 1,
             "recorded" => e[3] += 1,
+            "waived" => e[4] += 1,
             other => panic!("verdict {other}"),
         }
     }
-    for (phase, [p, f, k, r]) in &phases {
+    for (phase, [p, f, k, r, w]) in &phases {
         let c = counts(page, &format!("<tr data-phase=\"{phase}\""), "</tr>");
         let want: BTreeMap<String, u64> = [("passed", *p), ("failed", *f), ("skipped", *k)]
             .into_iter()
-            .chain([("recorded", *r)])
+            .chain([("recorded", *r), ("waived", *w)])
             .map(|(k, v)| (k.to_owned(), v))
             .collect();
         assert_eq!(c, want, "phase {phase}");

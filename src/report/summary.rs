@@ -97,6 +97,19 @@ pub struct Claim {
     pub name: String,
 }
 
+impl Claim {
+    /// The claims of these municipality profiles.
+    pub fn all(municipalities: &[kofu_fixtures::Municipality]) -> Vec<Self> {
+        municipalities
+            .iter()
+            .map(|m| Self {
+                code: m.code.clone(),
+                name: m.name.clone(),
+            })
+            .collect()
+    }
+}
+
 /// The tag of a scenario that checks kofu's own mocks, not the candidate.
 pub const MOCK_ONLY_TAG: &str = "mock-only";
 

@@ -323,15 +323,7 @@ async fn run_in(
         failed = ctx.audit().failures(),
         "issuance audit: every issuance of the run checked against its card holder"
     );
-    let claims = ctx
-        .candidate
-        .municipalities
-        .iter()
-        .map(|m| report::Claim {
-            code: m.code.clone(),
-            name: m.name.clone(),
-        })
-        .collect();
+    let claims = report::Claim::all(&ctx.candidate.municipalities);
     if let Ok(rig) = Arc::try_unwrap(ctx) {
         rig.stop().await;
     }
