@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum_server::Handle;
-use axum_server::accept::Accept;
+use axum_server::accept::{Accept, NoDelayAcceptor};
 use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
 use rustls::RootCertStore;
 use rustls::server::WebPkiClientVerifier;
@@ -120,9 +120,13 @@ impl Prepared {
         });
         self.state.forget_on_start().await?;
         let service = crate::app(self.state).into_make_service_with_connect_info::<SocketAddr>();
+        // TCP_NODELAY on every connection: without it a ~30 KB issuance body waits for
+        // the peer's delayed ACK (about 40 ms per answer).
         let result = match self.tls {
             Some(tls) if self.drop_anonymous => {
-                let acceptor = DropAnonymous(RustlsAcceptor::new(RustlsConfig::from_config(tls)));
+                let acceptor = DropAnonymous(
+                    RustlsAcceptor::new(RustlsConfig::from_config(tls)).acceptor(NoDelayAcceptor),
+                );
                 axum_server::from_tcp(listener)?
                     .acceptor(acceptor)
                     .handle(handle)
@@ -130,13 +134,17 @@ impl Prepared {
                     .await
             }
             Some(tls) => {
-                axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(tls))?
+                let acceptor =
+                    RustlsAcceptor::new(RustlsConfig::from_config(tls)).acceptor(NoDelayAcceptor);
+                axum_server::from_tcp(listener)?
+                    .acceptor(acceptor)
                     .handle(handle)
                     .serve(service)
                     .await
             }
             None => {
                 axum_server::from_tcp(listener)?
+                    .acceptor(NoDelayAcceptor)
                     .handle(handle)
                     .serve(service)
                     .await
@@ -222,17 +230,17 @@ pub async fn start(config: Config) -> Result<RunningServer, ServerError> {
 /// Defect `mtls-optional-dropped`: the TLS acceptor takes connections without a client
 /// certificate and then drops them, so the client sees a closed connection, not an alert.
 #[derive(Clone)]
-struct DropAnonymous(RustlsAcceptor);
+struct DropAnonymous(RustlsAcceptor<NoDelayAcceptor>);
 
 impl<I, S> Accept<I, S> for DropAnonymous
 where
-    RustlsAcceptor: Accept<I, S, Stream = tokio_rustls::server::TlsStream<I>>,
-    <RustlsAcceptor as Accept<I, S>>::Future: Send + 'static,
-    <RustlsAcceptor as Accept<I, S>>::Service: Send + 'static,
+    RustlsAcceptor<NoDelayAcceptor>: Accept<I, S, Stream = tokio_rustls::server::TlsStream<I>>,
+    <RustlsAcceptor<NoDelayAcceptor> as Accept<I, S>>::Future: Send + 'static,
+    <RustlsAcceptor<NoDelayAcceptor> as Accept<I, S>>::Service: Send + 'static,
     I: Send + 'static,
 {
     type Stream = tokio_rustls::server::TlsStream<I>;
-    type Service = <RustlsAcceptor as Accept<I, S>>::Service;
+    type Service = <RustlsAcceptor<NoDelayAcceptor> as Accept<I, S>>::Service;
     type Future =
         futures::future::BoxFuture<'static, std::io::Result<(Self::Stream, Self::Service)>>;
 
