@@ -88,6 +88,18 @@ pub fn unpack(tree: Tree, path: &Path, scratch: &Path) -> std::io::Result<PathBu
     Ok(into)
 }
 
+/// [`unpack`] for a run's features and fixtures folders.
+pub fn unpack_both(
+    features: &Path,
+    fixtures: &Path,
+    scratch: &Path,
+) -> std::io::Result<(PathBuf, PathBuf)> {
+    Ok((
+        unpack(Tree::Features, features, scratch)?,
+        unpack(Tree::Fixtures, fixtures, scratch)?,
+    ))
+}
+
 /// The contents of a built-in file of `tree`, by its path relative to the tree.
 pub fn file(tree: Tree, relative: &str) -> Option<&'static [u8]> {
     tree.dir().get_file(relative).map(|f| f.contents())

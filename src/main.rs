@@ -315,6 +315,12 @@ enum FixturesCommand {
         /// Output folder.
         dir: PathBuf,
     },
+    /// Write the fixtures built into kofu into a new folder, to use with `--fixtures
+    /// DIR` (e.g. a vendor's accepted snapshots go into its `snapshots/`).
+    Unpack {
+        /// Output folder (must not exist yet).
+        dir: PathBuf,
+    },
 }
 
 /// The `features` or `fixtures` folder a command reads: the one given, else the
@@ -445,6 +451,20 @@ async fn dispatch(command: Command) -> anyhow::Result<i32> {
         Command::Verify(args) => verify(args),
         Command::Center(args) => center(args).await,
         Command::Terminal(args) => terminal(args).await,
+        Command::Fixtures {
+            command: FixturesCommand::Unpack { dir },
+        } => {
+            if dir.exists() {
+                anyhow::bail!("{} exists already: give a new folder", dir.display());
+            }
+            std::fs::create_dir_all(&dir)
+                .and_then(|()| kofu::built_in::FIXTURES.extract(&dir))
+                .with_context(|| {
+                    format!("unpacking the built-in fixtures into {}", dir.display())
+                })?;
+            println!("{}", dir.display());
+            Ok(exit::PASSED)
+        }
         Command::Fixtures {
             command: FixturesCommand::Export { dir },
         } => {

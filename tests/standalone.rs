@@ -68,3 +68,54 @@ fn a_copied_binary_runs_a_phase_from_an_empty_folder() {
     }
     assert_eq!(checkout_status(), before, "the run wrote into the checkout");
 }
+
+#[test]
+fn unpacked_fixtures_serve_a_run_given_them_with_fixtures() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let fixtures = dir.path().join("my-fixtures");
+    let out = Command::new(KOFU)
+        .current_dir(dir.path())
+        .args(["fixtures", "unpack"])
+        .arg(&fixtures)
+        .output()
+        .expect("kofu fixtures unpack");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(fixtures.join("residents/register.toml").is_file());
+    let again = Command::new(KOFU)
+        .args(["fixtures", "unpack"])
+        .arg(&fixtures)
+        .output()
+        .expect("kofu fixtures unpack");
+    assert_eq!(
+        again.status.code(),
+        Some(2),
+        "an existing folder is refused"
+    );
+
+    let out = Command::new(KOFU)
+        .current_dir(dir.path())
+        .env_remove("KOFU_CHECKOUT")
+        .args(["run", "--tags", "@phase-connection", "--fixtures"])
+        .arg(&fixtures)
+        .arg("--report-dir")
+        .arg(dir.path().join("reports"))
+        .output()
+        .expect("kofu run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    let run_dir = std::fs::read_dir(dir.path().join("reports"))
+        .expect("reports")
+        .map(|e| e.expect("entry").path())
+        .find(|p| p.is_dir())
+        .expect("a run folder");
+    let scratch = run_dir.join("scratch");
+    assert!(scratch.join("features").is_dir(), "features still built in");
+    assert!(
+        !scratch.join("fixtures").exists(),
+        "the given fixtures are used"
+    );
+}
