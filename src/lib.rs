@@ -29,6 +29,7 @@
 
 pub mod additions;
 pub mod applicability;
+pub mod built_in;
 pub mod candidate;
 pub mod certify;
 pub mod checks;

@@ -315,17 +315,39 @@ enum FixturesCommand {
         /// Output folder.
         dir: PathBuf,
     },
+    /// Write the fixtures built into kofu into a new folder, to use with `--fixtures
+    /// DIR` (e.g. a vendor's accepted snapshots go into its `snapshots/`).
+    Unpack {
+        /// Output folder (must not exist yet).
+        dir: PathBuf,
+    },
 }
 
+/// The `features` or `fixtures` folder a command reads: the one given, else the
+/// checkout's under `KOFU_CHECKOUT`, else the copy built into the binary
+/// (`kofu::built_in::MARKER`, which a run unpacks into its scratch folder).
 fn repo_dir(name: &str, given: Option<PathBuf>) -> PathBuf {
-    given.unwrap_or_else(|| {
-        let local = PathBuf::from(name);
-        if local.is_dir() {
-            local
-        } else {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(name)
-        }
-    })
+    kofu::built_in::folder(tree(name), given)
+}
+
+fn tree(name: &str) -> kofu::built_in::Tree {
+    if name == "features" {
+        kofu::built_in::Tree::Features
+    } else {
+        kofu::built_in::Tree::Fixtures
+    }
+}
+
+/// [`repo_dir`] as a folder on disk: a built-in copy is unpacked into `scratch`, a
+/// temporary folder removed when the command ends.
+fn repo_dir_on_disk(
+    name: &str,
+    given: Option<PathBuf>,
+    scratch: &tempfile::TempDir,
+) -> anyhow::Result<PathBuf> {
+    let path = repo_dir(name, given);
+    kofu::built_in::unpack(tree(name), &path, scratch.path())
+        .with_context(|| format!("unpacking the built-in {name}"))
 }
 
 fn main() -> ExitCode {
@@ -381,7 +403,17 @@ async fn dispatch(command: Command) -> anyhow::Result<i32> {
         Command::Snapshots {
             command: SnapshotsCommand::Accept { report_dir, into },
         } => {
-            let into = into.unwrap_or_else(|| repo_dir("fixtures", None).join("snapshots"));
+            // Accepting writes into a fixtures folder on disk: the checkout's under
+            // KOFU_CHECKOUT, else fixtures/ in the current folder.
+            let into = into.unwrap_or_else(|| {
+                let fixtures = repo_dir("fixtures", None);
+                if kofu::built_in::is_built_in(&fixtures) {
+                    PathBuf::from("fixtures")
+                } else {
+                    fixtures
+                }
+                .join("snapshots")
+            });
             let accepted = kofu::checks::snapshot::accept(&report_dir, &into)
                 .with_context(|| format!("accepting the snapshots of {}", report_dir.display()))?;
             if accepted.is_empty() {
@@ -403,7 +435,8 @@ async fn dispatch(command: Command) -> anyhow::Result<i32> {
                     features,
                 },
         } => {
-            let features = repo_dir("features", features);
+            let scratch = tempfile::tempdir().context("temporary folder")?;
+            let features = repo_dir_on_disk("features", features, &scratch)?;
             let summary = kofu::report::merge::merge(&dirs, &out, &features)
                 .with_context(|| format!("merging into {}", out.display()))?;
             print!("{}", summary.render());
@@ -419,10 +452,26 @@ async fn dispatch(command: Command) -> anyhow::Result<i32> {
         Command::Center(args) => center(args).await,
         Command::Terminal(args) => terminal(args).await,
         Command::Fixtures {
+            command: FixturesCommand::Unpack { dir },
+        } => {
+            if dir.exists() {
+                anyhow::bail!("{} exists already: give a new folder", dir.display());
+            }
+            std::fs::create_dir_all(&dir)
+                .and_then(|()| kofu::built_in::FIXTURES.extract(&dir))
+                .with_context(|| {
+                    format!("unpacking the built-in fixtures into {}", dir.display())
+                })?;
+            println!("{}", dir.display());
+            Ok(exit::PASSED)
+        }
+        Command::Fixtures {
             command: FixturesCommand::Export { dir },
         } => {
-            let fixtures = kofu_fixtures::Fixtures::load(&repo_dir("fixtures", None))
-                .context("loading fixtures")?;
+            let scratch = tempfile::tempdir().context("temporary folder")?;
+            let fixtures =
+                kofu_fixtures::Fixtures::load(&repo_dir_on_disk("fixtures", None, &scratch)?)
+                    .context("loading fixtures")?;
             let written = kofu_fixtures::export::export(&fixtures, &dir)
                 .with_context(|| format!("exporting fixtures to {}", dir.display()))?;
             for path in written {
@@ -478,7 +527,11 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         rerun_failed: args.rerun_failed,
         shard: args.shard,
     };
-    eprintln!("kofu: running features from {}", options.features.display());
+    if kofu::built_in::is_built_in(&options.features) {
+        eprintln!("kofu: running the features built into kofu");
+    } else {
+        eprintln!("kofu: running features from {}", options.features.display());
+    }
     // SIGINT or SIGTERM cancels the run: its futures are dropped, and the containers it
     // started are removed before kofu exits 130 or 143.
     let outcome = tokio::select! {
@@ -573,8 +626,17 @@ async fn certify(args: CertifyArgs) -> anyhow::Result<i32> {
         .signing_key
         .clone()
         .unwrap_or_else(|| fixtures.join(kofu::certify::TEST_SIGNING_KEY));
-    let signing_key_pem = std::fs::read(&signing_key)
-        .with_context(|| format!("reading the signing key {}", signing_key.display()))?;
+    let signing_key_pem = match kofu::built_in::is_built_in(&fixtures) && args.signing_key.is_none()
+    {
+        true => kofu::built_in::file(
+            kofu::built_in::Tree::Fixtures,
+            kofu::certify::TEST_SIGNING_KEY,
+        )
+        .context("the built-in fixtures have no TEST signing key")?
+        .to_vec(),
+        false => std::fs::read(&signing_key)
+            .with_context(|| format!("reading the signing key {}", signing_key.display()))?,
+    };
     kofu::certify::SigningKey::from_pem(&signing_key_pem)
         .with_context(|| format!("the signing key {}", signing_key.display()))?;
     if args.signing_key.is_none() {
@@ -617,8 +679,8 @@ async fn certify(args: CertifyArgs) -> anyhow::Result<i32> {
         candidate,
         tags: None,
         report_dir: args.report_dir,
-        features: features.clone(),
-        fixtures: fixtures.clone(),
+        features,
+        fixtures,
         progress: args.progress,
         added: None,
         deadline: (args.deadline > 0).then(|| std::time::Duration::from_secs(args.deadline)),
@@ -647,8 +709,8 @@ async fn certify(args: CertifyArgs) -> anyhow::Result<i32> {
     }
     let manifest = kofu::certify::seal(&kofu::certify::SealOptions {
         run_dir: outcome.run_dir.clone(),
-        features,
-        fixtures,
+        features: outcome.features.clone(),
+        fixtures: outcome.fixtures.clone(),
         signing_key_pem,
         out: args.out.clone(),
     })?;
@@ -711,7 +773,8 @@ fn verify(args: VerifyArgs) -> anyhow::Result<i32> {
 }
 
 async fn reference_server(args: ServerArgs) -> anyhow::Result<i32> {
-    let fixtures_dir = repo_dir("fixtures", args.fixtures);
+    let scratch = tempfile::tempdir().context("temporary folder")?;
+    let fixtures_dir = repo_dir_on_disk("fixtures", args.fixtures, &scratch)?;
     let fixtures = std::sync::Arc::new(
         kofu_fixtures::Fixtures::load(&fixtures_dir).context("loading fixtures")?,
     );
@@ -789,8 +852,9 @@ async fn reference_server(args: ServerArgs) -> anyhow::Result<i32> {
 }
 
 async fn center(args: CenterArgs) -> anyhow::Result<i32> {
+    let scratch = tempfile::tempdir().context("temporary folder")?;
     let fixtures = std::sync::Arc::new(
-        kofu_fixtures::Fixtures::load(&repo_dir("fixtures", args.fixtures))
+        kofu_fixtures::Fixtures::load(&repo_dir_on_disk("fixtures", args.fixtures, &scratch)?)
             .context("loading fixtures")?,
     );
     let now = match args.now {
@@ -816,8 +880,10 @@ async fn center(args: CenterArgs) -> anyhow::Result<i32> {
 async fn terminal(args: TerminalArgs) -> anyhow::Result<i32> {
     use kofu::terminal::script::{self, AtFeeScreen, Script};
 
-    let fixtures = kofu_fixtures::Fixtures::load(&repo_dir("fixtures", args.fixtures))
-        .context("loading fixtures")?;
+    let scratch = tempfile::tempdir().context("temporary folder")?;
+    let fixtures =
+        kofu_fixtures::Fixtures::load(&repo_dir_on_disk("fixtures", args.fixtures, &scratch)?)
+            .context("loading fixtures")?;
     if args.list_cards {
         script::list_cards(&fixtures);
         return Ok(exit::PASSED);

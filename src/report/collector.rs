@@ -34,6 +34,11 @@ pub struct Collected {
     /// `<feature>:<line>` of the scenarios the selection holds but left to other shards
     /// (`kofu run --shard`): not run, not reported.
     pub elsewhere: std::collections::BTreeSet<String>,
+    /// Whether every feature is parsed and selected (cucumber's `ParsingFinished`):
+    /// only then can a phase be known to have finished.
+    parsed: bool,
+    /// The phases whose progress line was printed.
+    announced: std::collections::BTreeSet<String>,
 }
 
 impl Collected {
@@ -66,6 +71,43 @@ impl Collected {
             }
         }
         results
+    }
+
+    /// The phases (`@phase-x`) whose every scenario has finished, not announced
+    /// before, each with its progress line (`kofu: phase x: N passed, N failed, N
+    /// skipped`; recorded and error scenarios count as failed). Marks them announced.
+    fn newly_finished_phases(&mut self) -> Vec<String> {
+        let mut phases: Vec<&str> = Vec::new();
+        for r in &self.results {
+            if !phases.contains(&r.phase.as_str()) {
+                phases.push(&r.phase);
+            }
+        }
+        let mut lines = Vec::new();
+        let mut done = Vec::new();
+        for phase in phases {
+            if self.announced.contains(phase) {
+                continue;
+            }
+            let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+            let mut finished = true;
+            for r in self.results.iter().filter(|r| r.phase == phase) {
+                finished &= r.finished();
+                match r.verdict {
+                    Verdict::Passed | Verdict::Waived => passed += 1,
+                    Verdict::Skipped => skipped += 1,
+                    Verdict::Failed | Verdict::Recorded | Verdict::Error => failed += 1,
+                }
+            }
+            if finished {
+                lines.push(format!(
+                    "kofu: phase {phase}: {passed} passed, {failed} failed, {skipped} skipped"
+                ));
+                done.push(phase.to_owned());
+            }
+        }
+        self.announced.extend(done);
+        lines
     }
 }
 
@@ -154,8 +196,16 @@ impl<W: World + std::fmt::Debug> Writer<W> for Collector {
             }
         };
         let at = event.at;
-        let Cucumber::Feature(feature, ev) = event.value else {
-            return;
+        let (feature, ev) = match event.value {
+            Cucumber::Feature(feature, ev) => (feature, ev),
+            Cucumber::ParsingFinished { .. } => {
+                if let Ok(mut results) = self.results.lock() {
+                    results.parsed = true;
+                    print_phases(&mut results);
+                }
+                return;
+            }
+            _ => return,
         };
         let (scenario, ev) = match ev {
             Feature::Scenario(sc, ev) | Feature::Rule(_, Rule::Scenario(sc, ev)) => (sc, ev),
@@ -257,9 +307,23 @@ impl<W: World + std::fmt::Debug> Writer<W> for Collector {
                         eprint!("{}", progress_block(r));
                     }
                 });
+                if let Ok(mut results) = self.results.lock() {
+                    print_phases(&mut results);
+                }
             }
             _ => {}
         }
+    }
+}
+
+/// Print the progress line of each phase that has just finished (stderr: stdout keeps
+/// the report alone).
+fn print_phases(results: &mut Collected) {
+    if !results.parsed {
+        return;
+    }
+    for line in results.newly_finished_phases() {
+        eprintln!("{line}");
     }
 }
 

@@ -40,9 +40,9 @@ pub struct RunOptions {
     pub tags: Option<String>,
     /// Base folder for reports; the run writes into `<report_dir>/<run-id>/`.
     pub report_dir: PathBuf,
-    /// Folder of the feature files.
+    /// Folder of the feature files ([`crate::built_in::MARKER`]: the built-in copy).
     pub features: PathBuf,
-    /// Folder of the fixtures.
+    /// Folder of the fixtures (or [`crate::built_in::MARKER`]).
     pub fixtures: PathBuf,
     /// Print each scenario with its steps to stderr as it finishes.
     pub progress: bool,
@@ -94,6 +94,10 @@ pub struct RunOutcome {
     pub exit_code: i32,
     /// Why the run stopped before any scenario, when it did (exit 2).
     pub error: Option<RunError>,
+    /// The features folder the run read (built-in: where it unpacked them).
+    pub features: PathBuf,
+    /// The fixtures folder the run read (built-in: where it unpacked them).
+    pub fixtures: PathBuf,
 }
 
 /// Errors that stop a run before a verdict (exit code 2).
@@ -192,6 +196,14 @@ pub async fn run(options: RunOptions) -> Result<RunOutcome, RunError> {
     let run_id = report::new_run_id();
     let run_dir = options.report_dir.join(&run_id);
     std::fs::create_dir_all(run_dir.join("evidence")).map_err(io_err(&run_dir))?;
+    let scratch = run_dir.join("scratch");
+    let unpacked = crate::built_in::unpack_both(&options.features, &options.fixtures, &scratch);
+    let (features, fixtures) = unpacked.map_err(io_err(&scratch))?;
+    let options = RunOptions {
+        features,
+        fixtures,
+        ..options
+    };
     let (summary, error) = match run_in(&options, &run_id, &run_dir, started_at).await {
         Ok(summary) => (summary, None),
         Err((candidate, error)) => {
@@ -207,6 +219,8 @@ pub async fn run(options: RunOptions) -> Result<RunOutcome, RunError> {
         summary,
         run_dir,
         error,
+        features: options.features,
+        fixtures: options.fixtures,
     })
 }
 
