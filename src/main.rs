@@ -338,16 +338,22 @@ fn tree(name: &str) -> kofu::built_in::Tree {
     }
 }
 
-/// [`repo_dir`] as a folder on disk: a built-in copy is unpacked into `scratch`, a
-/// temporary folder removed when the command ends.
+/// [`repo_dir`] as a folder on disk: a built-in copy is unpacked into a temporary folder,
+/// removed when the returned guard is dropped (the command's end). A folder given on the
+/// command line or by the environment needs no temporary folder (a container image may
+/// have none).
 fn repo_dir_on_disk(
     name: &str,
     given: Option<PathBuf>,
-    scratch: &tempfile::TempDir,
-) -> anyhow::Result<PathBuf> {
+) -> anyhow::Result<(PathBuf, Option<tempfile::TempDir>)> {
     let path = repo_dir(name, given);
-    kofu::built_in::unpack(tree(name), &path, scratch.path())
-        .with_context(|| format!("unpacking the built-in {name}"))
+    if !kofu::built_in::is_built_in(&path) {
+        return Ok((path, None));
+    }
+    let scratch = tempfile::tempdir().context("temporary folder")?;
+    let dir = kofu::built_in::unpack(tree(name), &path, scratch.path())
+        .with_context(|| format!("unpacking the built-in {name}"))?;
+    Ok((dir, Some(scratch)))
 }
 
 fn main() -> ExitCode {
@@ -435,8 +441,7 @@ async fn dispatch(command: Command) -> anyhow::Result<i32> {
                     features,
                 },
         } => {
-            let scratch = tempfile::tempdir().context("temporary folder")?;
-            let features = repo_dir_on_disk("features", features, &scratch)?;
+            let (features, _scratch) = repo_dir_on_disk("features", features)?;
             let summary = kofu::report::merge::merge(&dirs, &out, &features)
                 .with_context(|| format!("merging into {}", out.display()))?;
             print!("{}", summary.render());
@@ -468,10 +473,9 @@ async fn dispatch(command: Command) -> anyhow::Result<i32> {
         Command::Fixtures {
             command: FixturesCommand::Export { dir },
         } => {
-            let scratch = tempfile::tempdir().context("temporary folder")?;
+            let (fixtures_dir, _scratch) = repo_dir_on_disk("fixtures", None)?;
             let fixtures =
-                kofu_fixtures::Fixtures::load(&repo_dir_on_disk("fixtures", None, &scratch)?)
-                    .context("loading fixtures")?;
+                kofu_fixtures::Fixtures::load(&fixtures_dir).context("loading fixtures")?;
             let written = kofu_fixtures::export::export(&fixtures, &dir)
                 .with_context(|| format!("exporting fixtures to {}", dir.display()))?;
             for path in written {
@@ -773,8 +777,7 @@ fn verify(args: VerifyArgs) -> anyhow::Result<i32> {
 }
 
 async fn reference_server(args: ServerArgs) -> anyhow::Result<i32> {
-    let scratch = tempfile::tempdir().context("temporary folder")?;
-    let fixtures_dir = repo_dir_on_disk("fixtures", args.fixtures, &scratch)?;
+    let (fixtures_dir, _scratch) = repo_dir_on_disk("fixtures", args.fixtures)?;
     let fixtures = std::sync::Arc::new(
         kofu_fixtures::Fixtures::load(&fixtures_dir).context("loading fixtures")?,
     );
@@ -852,10 +855,9 @@ async fn reference_server(args: ServerArgs) -> anyhow::Result<i32> {
 }
 
 async fn center(args: CenterArgs) -> anyhow::Result<i32> {
-    let scratch = tempfile::tempdir().context("temporary folder")?;
+    let (fixtures_dir, _scratch) = repo_dir_on_disk("fixtures", args.fixtures)?;
     let fixtures = std::sync::Arc::new(
-        kofu_fixtures::Fixtures::load(&repo_dir_on_disk("fixtures", args.fixtures, &scratch)?)
-            .context("loading fixtures")?,
+        kofu_fixtures::Fixtures::load(&fixtures_dir).context("loading fixtures")?,
     );
     let now = match args.now {
         Some(t) => Some(
@@ -880,10 +882,8 @@ async fn center(args: CenterArgs) -> anyhow::Result<i32> {
 async fn terminal(args: TerminalArgs) -> anyhow::Result<i32> {
     use kofu::terminal::script::{self, AtFeeScreen, Script};
 
-    let scratch = tempfile::tempdir().context("temporary folder")?;
-    let fixtures =
-        kofu_fixtures::Fixtures::load(&repo_dir_on_disk("fixtures", args.fixtures, &scratch)?)
-            .context("loading fixtures")?;
+    let (fixtures_dir, _scratch) = repo_dir_on_disk("fixtures", args.fixtures)?;
+    let fixtures = kofu_fixtures::Fixtures::load(&fixtures_dir).context("loading fixtures")?;
     if args.list_cards {
         script::list_cards(&fixtures);
         return Ok(exit::PASSED);

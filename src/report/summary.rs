@@ -79,10 +79,10 @@ pub struct Summary {
     /// reported apart from its verdict. A failure among them still fails the run.
     pub mocks: Counts,
     /// The candidate's identity as it gave it at the probe, when it gave one.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity: Option<kofu_profile::identity::Identity>,
     /// The claims under test: the municipalities the candidate serves.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub claims: Vec<Claim>,
     /// Every scenario, sorted by feature and line.
     pub scenarios: Vec<ScenarioResult>,
