@@ -20,6 +20,8 @@ use kofu_mock_center::client::{CandidateClient, NoEvidence, Reply};
 
 /// The image the tests build and use.
 const IMAGE: &str = "kofu-reference:test";
+/// kofu itself as an image (`scripts/build-image --kofu`).
+const KOFU_IMAGE: &str = "kofu:test";
 const KOFU: &str = env!("CARGO_BIN_EXE_kofu");
 /// Longest wait for any condition here (an image build, a run, a container appearing).
 const DEADLINE: Duration = Duration::from_secs(180);
@@ -195,6 +197,36 @@ fn a_run_against_the_image_passes_and_leaves_no_container() -> Outcome {
     })?;
     let left = containers_of(pid)?;
     check(left.is_empty(), || format!("containers left: {left:?}"))
+}
+
+/// kofu itself as a container (`scripts/build-image --kofu`): one `docker run` runs a
+/// phase against the bundled reference server inside it, from the binary's own
+/// features and fixtures.
+fn kofu_itself_runs_in_a_container() -> Outcome {
+    output(
+        cmd(root().join("scripts/build-image"))
+            .current_dir(root())
+            .args(["--kofu", "--binary", KOFU, "--tag", KOFU_IMAGE]),
+        DEADLINE,
+    )?;
+    let out = output(
+        cmd("docker").args([
+            "run",
+            "--rm",
+            "--label",
+            "io.kofu.test=kofu-itself",
+            KOFU_IMAGE,
+            "run",
+            "--tags",
+            "@phase-connection",
+        ]),
+        DEADLINE,
+    )?;
+    check(
+        out.lines()
+            .any(|l| l.ends_with("0 failed, 0 skipped") && l.contains(" passed, ")),
+        || format!("docker run {KOFU_IMAGE} run did not pass:\n{out}"),
+    )
 }
 
 /// Start a whole-suite run against the image and wait until its container runs.
@@ -389,8 +421,11 @@ fn main() -> ExitCode {
     // Before the runtime: Candidate::launch may need the Docker API version bridge.
     let _ = DOCKER_HOST.set(std::env::var_os("DOCKER_HOST"));
     kofu::candidate::docker_api::prepare();
-    let tests: [(&str, &Test); 6] = [
+    let tests: [(&str, &Test); 7] = [
         ("the_image_builds", &|_| the_image_builds()),
+        ("kofu_itself_runs_in_a_container", &|_| {
+            kofu_itself_runs_in_a_container()
+        }),
         (
             "a_run_against_the_image_passes_and_leaves_no_container",
             &|_| a_run_against_the_image_passes_and_leaves_no_container(),

@@ -30,6 +30,9 @@ pub enum ValidityError {
     /// The http client could not be built.
     #[error("cannot build the validity client")]
     Client(#[source] reqwest::Error),
+    /// Its TLS settings could not be made.
+    #[error("cannot make the validity client's TLS settings: {0}")]
+    Tls(String),
     /// The call failed.
     #[error("the validity service did not answer")]
     Call(#[source] reqwest::Error),
@@ -54,7 +57,10 @@ impl ValidityClient {
     /// A client for the service at `base` (e.g. `http://127.0.0.1:4321`).
     pub fn new(base: &str) -> Result<Self, ValidityError> {
         crate::install_crypto_provider();
+        let tls = crate::client::plain_http_only()
+            .map_err(|e| ValidityError::Tls(crate::client::error_chain(&e)))?;
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
             .timeout(Duration::from_secs(5))
             .connect_timeout(Duration::from_secs(2))
             .redirect(reqwest::redirect::Policy::none())

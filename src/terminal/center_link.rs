@@ -98,7 +98,10 @@ impl CenterLink {
     /// A link to the center at `base` (plain http on loopback).
     pub fn new(base: &str) -> Result<Self, KioskError> {
         kofu_mock_center::install_crypto_provider();
+        let tls = kofu_mock_center::client::plain_http_only()
+            .map_err(|e| KioskError::Transport(kofu_mock_center::client::error_chain(&e)))?;
         let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls)
             .timeout(Duration::from_secs(30))
             .connect_timeout(Duration::from_secs(3))
             .redirect(reqwest::redirect::Policy::none())

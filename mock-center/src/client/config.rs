@@ -70,6 +70,18 @@ impl ClientConfig {
     }
 }
 
+/// TLS settings for a client that only ever calls plain `http://` on loopback (the
+/// terminals' link, the validity mock): no trust anchor at all, so no system certificate
+/// store is read (a `FROM scratch` image has none).
+pub fn plain_http_only() -> Result<rustls::ClientConfig, ClientError> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Ok(rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ClientError::config_with("no usable tls protocol version", e))?
+        .with_root_certificates(rustls::RootCertStore::empty())
+        .with_no_client_auth())
+}
+
 /// The checked base URL: no trailing `/`, scheme http or https.
 pub(crate) struct Base {
     pub(crate) url: String,

@@ -26,7 +26,7 @@ use std::sync::Arc;
 
 use kofu_profile::VERSION_HEADER;
 
-pub use config::ClientConfig;
+pub use config::{ClientConfig, plain_http_only};
 pub use error::{ClientError, error_chain};
 pub use evidence::{DirEvidence, EvidenceSink, Exchange, MemoryEvidence, NoEvidence, RecordedBody};
 pub use handshake::HandshakeProbe;
