@@ -486,38 +486,77 @@ async fn dispatch(command: Command) -> anyhow::Result<i32> {
     }
 }
 
-async fn run(args: RunArgs) -> anyhow::Result<i32> {
-    let candidate = match (args.server, args.image) {
+/// The candidate the flags describe, the same for `run` and `certify`: `--server` (with
+/// its claims), `--image`, or else the bundled reference server with `defects`.
+fn candidate_spec(
+    server: Option<String>,
+    image: Option<String>,
+    municipalities: Vec<PathBuf>,
+    server_ca: Option<PathBuf>,
+    restart_command: Option<String>,
+    defects: Vec<String>,
+) -> anyhow::Result<CandidateSpec> {
+    Ok(match (server, image) {
         (Some(url), _) => {
-            if args.municipalities.is_empty() {
+            if municipalities.is_empty() {
                 anyhow::bail!(
                     "--server needs at least one --municipality profile (the candidate's claims)"
                 );
             }
             CandidateSpec::Remote {
                 url,
-                municipalities: args.municipalities,
-                server_ca: args.server_ca,
-                restart_command: args.restart_command,
+                municipalities,
+                server_ca,
+                restart_command,
             }
         }
         (None, Some(image)) => CandidateSpec::Container {
             image,
-            municipalities: args.municipalities,
-            server_ca: args.server_ca,
+            municipalities,
+            server_ca,
         },
         (None, None) => {
-            if !args.municipalities.is_empty() || args.server_ca.is_some() {
+            if !municipalities.is_empty() || server_ca.is_some() {
                 anyhow::bail!(
                     "--municipality and --server-ca describe a candidate given with --server or --image"
                 );
             }
-            CandidateSpec::Embedded {
-                defects: args.defects,
-            }
+            CandidateSpec::Embedded { defects }
+        }
+    })
+}
+
+/// Run the engine until it ends or SIGINT/SIGTERM cancels it (its futures are dropped);
+/// either way the containers it started are removed. `Err(code)`: interrupted, exit with
+/// `code` (130 or 143) after saying `cancelled` on stderr.
+async fn interruptible(
+    options: RunOptions,
+    cancelled: &str,
+) -> Result<Result<kofu::RunOutcome, kofu::run::RunError>, i32> {
+    let containers = matches!(options.candidate, CandidateSpec::Container { .. });
+    let outcome = tokio::select! {
+        outcome = kofu::run(options) => outcome,
+        code = interrupted() => {
+            let removed = if containers { kofu::candidate::container::remove_own().await } else { 0 };
+            eprintln!("kofu: interrupted; {cancelled} ({removed} containers removed)");
+            return Err(code);
         }
     };
-    let containers = matches!(candidate, CandidateSpec::Container { .. });
+    if containers {
+        kofu::candidate::container::remove_own().await;
+    }
+    Ok(outcome)
+}
+
+async fn run(args: RunArgs) -> anyhow::Result<i32> {
+    let candidate = candidate_spec(
+        args.server,
+        args.image,
+        args.municipalities,
+        args.server_ca,
+        args.restart_command,
+        args.defects,
+    )?;
     let options = RunOptions {
         candidate,
         tags: args.tags,
@@ -536,20 +575,10 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
     } else {
         eprintln!("kofu: running features from {}", options.features.display());
     }
-    // SIGINT or SIGTERM cancels the run: its futures are dropped, and the containers it
-    // started are removed before kofu exits 130 or 143.
-    let outcome = tokio::select! {
-        outcome = kofu::run(options) => outcome,
-        code = interrupted() => {
-            let removed = if containers { kofu::candidate::container::remove_own().await } else { 0 };
-            eprintln!("kofu: interrupted; the run was cancelled ({removed} containers removed)");
-            return Ok(code);
-        }
+    let outcome = match interruptible(options, "the run was cancelled").await {
+        Ok(outcome) => outcome?,
+        Err(code) => return Ok(code),
     };
-    if containers {
-        kofu::candidate::container::remove_own().await;
-    }
-    let outcome = outcome?;
     if let Some(error) = &outcome.error {
         eprintln!("kofu: {}", kofu_mock_center::client::error_chain(error));
     }
@@ -649,35 +678,14 @@ async fn certify(args: CertifyArgs) -> anyhow::Result<i32> {
             signing_key.display()
         );
     }
-    let candidate = match (args.server, args.image) {
-        (Some(url), _) => {
-            if args.municipalities.is_empty() {
-                anyhow::bail!("--server needs at least one --municipality profile");
-            }
-            CandidateSpec::Remote {
-                url,
-                municipalities: args.municipalities,
-                server_ca: args.server_ca,
-                restart_command: args.restart_command,
-            }
-        }
-        (None, Some(image)) => CandidateSpec::Container {
-            image,
-            municipalities: args.municipalities,
-            server_ca: args.server_ca,
-        },
-        (None, None) => {
-            if !args.municipalities.is_empty() || args.server_ca.is_some() {
-                anyhow::bail!(
-                    "--municipality and --server-ca describe a candidate given with --server or --image"
-                );
-            }
-            CandidateSpec::Embedded {
-                defects: Vec::new(),
-            }
-        }
-    };
-    let containers = matches!(candidate, CandidateSpec::Container { .. });
+    let candidate = candidate_spec(
+        args.server,
+        args.image,
+        args.municipalities,
+        args.server_ca,
+        args.restart_command,
+        Vec::new(),
+    )?;
     let features = repo_dir("features", None);
     let options = RunOptions {
         candidate,
@@ -692,18 +700,10 @@ async fn certify(args: CertifyArgs) -> anyhow::Result<i32> {
         rerun_failed: None,
         shard: None,
     };
-    let outcome = tokio::select! {
-        outcome = kofu::run(options) => outcome,
-        code = interrupted() => {
-            if containers { kofu::candidate::container::remove_own().await; }
-            eprintln!("kofu: interrupted; nothing was sealed");
-            return Ok(code);
-        }
+    let outcome = match interruptible(options, "nothing was sealed").await {
+        Ok(outcome) => outcome?,
+        Err(code) => return Ok(code),
     };
-    if containers {
-        kofu::candidate::container::remove_own().await;
-    }
-    let outcome = outcome?;
     println!("report: {}", outcome.run_dir.display());
     if let Some(error) = &outcome.error {
         anyhow::bail!(

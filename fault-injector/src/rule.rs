@@ -227,13 +227,7 @@ impl Rules {
     }
 
     /// Uses one time of the first armed rule (other than [`Fault::Refuse`]) matching
-    /// `method` on `path`, and returns its fault.
-    #[cfg(test)]
-    pub(crate) fn take_for(&self, method: &http::Method, path: &str) -> Option<Fault> {
-        self.take_for_request(method, path, &[])
-    }
-
-    /// [`Self::take_for`], also matching the rules' body texts against `body`.
+    /// `method` on `path` with `body`, and returns its fault.
     pub(crate) fn take_for_request(
         &self,
         method: &http::Method,
@@ -288,15 +282,27 @@ mod tests {
         rules.arm(Rule::always(Match::any(), Fault::LoseAnswer));
         rules.arm(Rule::once(Match::any(), Fault::Refuse));
         let get = Method::GET;
-        assert_eq!(rules.take_for(&get, "/a"), Some(Fault::ResetBeforeForward));
-        assert_eq!(rules.take_for(&get, "/b"), Some(Fault::LoseAnswer));
-        assert_eq!(rules.take_for(&get, "/a"), Some(Fault::ResetBeforeForward));
-        assert_eq!(rules.take_for(&get, "/a"), Some(Fault::LoseAnswer));
+        assert_eq!(
+            rules.take_for_request(&get, "/a", &[]),
+            Some(Fault::ResetBeforeForward)
+        );
+        assert_eq!(
+            rules.take_for_request(&get, "/b", &[]),
+            Some(Fault::LoseAnswer)
+        );
+        assert_eq!(
+            rules.take_for_request(&get, "/a", &[]),
+            Some(Fault::ResetBeforeForward)
+        );
+        assert_eq!(
+            rules.take_for_request(&get, "/a", &[]),
+            Some(Fault::LoseAnswer)
+        );
         assert!(rules.take_refuse());
         assert!(!rules.take_refuse());
         assert_eq!(rules.armed().len(), 1);
         rules.clear();
-        assert_eq!(rules.take_for(&get, "/a"), None);
+        assert_eq!(rules.take_for_request(&get, "/a", &[]), None);
     }
 
     #[test]

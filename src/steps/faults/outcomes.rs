@@ -68,12 +68,23 @@ fn transaction(world: &KofuWorld, n: Option<usize>) -> LedgerTransaction {
 /// The candidate's records of `tx`, read directly for its business day.
 async fn records_of(world: &KofuWorld, tx: &LedgerTransaction) -> Vec<IssuanceRecord> {
     let day = kofu_profile::time::jst_date(&world.reception_time());
+    records_of_request(world, &tx.municipality, day, &tx.request_id).await
+}
+
+/// The candidate's records of one request id on a business day, read directly (never
+/// through the faulty line).
+pub(super) async fn records_of_request(
+    world: &KofuWorld,
+    municipality: &str,
+    day: chrono::NaiveDate,
+    request_id: &str,
+) -> Vec<IssuanceRecord> {
     let client = world.rig().candidate_client(&world.evidence_dir);
-    match client.records(&tx.municipality, day, day).await {
+    match client.records(municipality, day, day).await {
         Ok(Reply::Ok { value, .. }) => value
             .records
             .into_iter()
-            .filter(|r| r.request_id.to_string() == tx.request_id)
+            .filter(|r| r.request_id.to_string() == request_id)
             .collect(),
         other => fail(
             "records: the candidate must answer its issuance records",

@@ -4,7 +4,6 @@
 //! applicable without a way to restart) and `@serial` (nothing else runs meanwhile).
 
 use cucumber::{then, when};
-use kofu_mock_center::client::Reply;
 
 use crate::checks::fail;
 use crate::world::KofuWorld;
@@ -38,20 +37,13 @@ async fn one_record_of_request(world: &mut KofuWorld) {
         );
     };
     let day = kofu_profile::time::jst_date(&sent.reception.reception_time);
-    let client = world.rig().candidate_client(&world.evidence_dir);
-    let records = match client.records(&issuance.municipality, day, day).await {
-        Ok(Reply::Ok { value, .. }) => value.records,
-        other => fail(
-            "records: the candidate must answer its issuance records",
-            format!("{other:?}"),
-            &world.evidence_dir,
-        ),
-    };
-    let mine: Vec<_> = records
-        .iter()
-        .filter(|r| r.request_id == sent.reception.request_id)
-        .map(|r| r.issuance_id.clone())
-        .collect();
+    let request_id = sent.reception.request_id.to_string();
+    let mine: Vec<String> =
+        super::outcomes::records_of_request(world, &issuance.municipality, day, &request_id)
+            .await
+            .into_iter()
+            .map(|r| r.issuance_id)
+            .collect();
     if mine != [issuance.issuance_id.clone()] {
         fail(
             "records: a request id must have exactly one record, the issuance its resends got",
