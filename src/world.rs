@@ -55,7 +55,7 @@ pub enum LastAnswer {
     },
 }
 
-/// The candidate's last answer as a sentence, e.g. `HTTP 201 (profile 1.1)` or
+/// The candidate's last answer as a sentence, e.g. `HTTP 201 (profile 1.2)` or
 /// `refused with HTTP 422 type-not-offered: …`.
 impl std::fmt::Display for LastAnswer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

@@ -29,8 +29,8 @@
     ならば HTTP 400 でエラーコード "unsupported-profile-version" が返る
 
   @catches-profile-version-ignored @rule-version-exact
-  シナリオ: 一つ前の版 1.0 を名乗る要求も断る（版の比較は完全一致）
-    もし プロファイル版 "1.0" を名乗ってメニューを要求する
+  シナリオ: 一つ前の版 1.1 を名乗る要求も断る（版の比較は完全一致）
+    もし プロファイル版 "1.1" を名乗ってメニューを要求する
     ならば HTTP 400 でエラーコード "unsupported-profile-version" が返る
 
   @catches-profile-version-ignored @rule-version-exact

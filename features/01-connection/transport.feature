@@ -17,4 +17,4 @@
   @requires-mtls @rule-mtls-handshake @catches-identity-wrong-profile-version
   シナリオ: 交付センターのクライアント証明書なら接続できる
     もし 識別情報を要求する
-    ならば 識別情報のプロファイル版は "1.1" である
+    ならば 識別情報のプロファイル版は "1.2" である

@@ -24,6 +24,21 @@ pub struct Card {
     pub pin: String,
     /// State of the card's certificate.
     pub state: CardState,
+    /// The scenarios that own this card, if it is reserved: no other scenario uses it
+    /// (the store-trial day's plan leaves it out), so a register change sent for its
+    /// holder reaches no scenario running at the same time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserved_for: Option<Reservation>,
+}
+
+/// Scenarios a card is reserved for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reservation {
+    /// 異動連携: the scenarios of `features/08-register-feed/`, one household each.
+    RegisterFeed,
+    /// 異動連携の営業日: the register feed's store-trial day.
+    StoreDayFeed,
 }
 
 /// State of a card's certificate as the JPKI service sees it.

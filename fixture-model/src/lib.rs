@@ -21,7 +21,7 @@ mod fixture_tests;
 
 use std::path::{Path, PathBuf};
 
-pub use card::{Card, CardState};
+pub use card::{Card, CardState, Reservation};
 pub use municipality::Municipality;
 pub use operator::Operator;
 pub use register::{FamilyRegisterRecord, Household, Person, Register};

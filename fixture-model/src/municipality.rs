@@ -23,6 +23,10 @@ pub struct Municipality {
     pub mayor_name: String,
     /// Whether the server requires a client certificate from the center (mutual TLS).
     pub mutual_tls: bool,
+    /// 異動連携: the server takes the register feed (`POST .../register-events`, profile
+    /// 1.2) for this municipality. Absent means false.
+    #[serde(default)]
+    pub register_feed: bool,
     /// 利用者制限: the restrictions this municipality applies.
     pub restrictions: Restrictions,
     /// Offered certificate types, in menu order.

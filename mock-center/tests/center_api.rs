@@ -29,9 +29,9 @@ async fn candidate_serving(code: &str) -> MockServer {
         .and(path("/v1/identity"))
         .respond_with(
             ResponseTemplate::new(200)
-                .insert_header("Kofu-Profile-Version", "1.1")
+                .insert_header("Kofu-Profile-Version", "1.2")
                 .set_body_json(json!({
-                    "profile_version": "1.1",
+                    "profile_version": "1.2",
                     "implementation": { "name": "mock", "version": "0" },
                     "municipalities": [code]
                 })),
@@ -163,7 +163,7 @@ async fn menu_through_the_center_and_garbage_from_the_candidate() {
         .and(path("/v1/municipalities/990001/menu"))
         .respond_with(
             ResponseTemplate::new(200)
-                .insert_header("Kofu-Profile-Version", "1.1")
+                .insert_header("Kofu-Profile-Version", "1.2")
                 .set_body_json(json!({
                     "municipality": "990001",
                     "items": [ { "certificate": "inkan", "fee": 200, "max_copies": 10 } ]
@@ -196,7 +196,7 @@ async fn menu_through_the_center_and_garbage_from_the_candidate() {
 
 fn menu(code: &str, certificate: &str) -> ResponseTemplate {
     ResponseTemplate::new(200)
-        .insert_header("Kofu-Profile-Version", "1.1")
+        .insert_header("Kofu-Profile-Version", "1.2")
         .set_body_json(json!({
             "municipality": code,
             "items": [ { "certificate": certificate, "fee": 450, "max_copies": 5 } ]
@@ -221,7 +221,7 @@ async fn koseki_goes_to_the_municipality_whose_menu_offers_it() {
         .and(path("/v1/municipalities/990002/issuances"))
         .respond_with(
             ResponseTemplate::new(422)
-                .insert_header("Kofu-Profile-Version", "1.1")
+                .insert_header("Kofu-Profile-Version", "1.2")
                 .set_body_json(json!({
                     "code": "not-issuable",
                     "message": kofu_profile::error::NOT_ISSUABLE_MESSAGE

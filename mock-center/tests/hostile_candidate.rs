@@ -89,7 +89,7 @@ async fn canned(bytes: Vec<u8>) -> SocketAddr {
     .await
 }
 
-const IDENTITY: &str = r#"{"profile_version":"1.1","implementation":{"name":"hostile","version":"0"},"municipalities":["131016"]}"#;
+const IDENTITY: &str = r#"{"profile_version":"1.2","implementation":{"name":"hostile","version":"0"},"municipalities":["131016"]}"#;
 
 fn client_for(base_url: String, timeout: Duration) -> (CandidateClient, Arc<MemoryEvidence>) {
     let evidence = Arc::new(MemoryEvidence::new());
@@ -319,7 +319,7 @@ async fn an_error_body_is_a_refusal() {
     };
     assert_eq!(status, 422);
     assert_eq!(error.code, ErrorCode::NotIssuable);
-    assert_eq!(profile_version.as_deref(), Some("1.1"));
+    assert_eq!(profile_version.as_deref(), Some("1.2"));
 }
 
 #[tokio::test]
@@ -373,7 +373,7 @@ async fn invalid_json_with_200_is_malformed_with_a_snippet() {
 
 #[tokio::test]
 async fn a_success_of_the_wrong_shape_names_the_field() {
-    let addr = canned(response(200, r#"{"profile_version":"1.1"}"#)).await;
+    let addr = canned(response(200, r#"{"profile_version":"1.2"}"#)).await;
     let (client, _) = client(addr);
     let err = client.identity().await.unwrap_err();
     assert!(
@@ -489,7 +489,7 @@ async fn raw_sends_exactly_the_given_headers_and_body() {
         .await
         .unwrap();
     assert_eq!(raw.status, 400);
-    assert_eq!(raw.header(VERSION_HEADER), Some("1.1"));
+    assert_eq!(raw.header(VERSION_HEADER), Some("1.2"));
     let request = String::from_utf8(requests.lock().unwrap().remove(0)).unwrap();
     assert!(
         !request

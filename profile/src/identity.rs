@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 /// The server's identity; also its health check.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 pub struct Identity {
-    /// The profile version the server speaks, e.g. `1.1`.
+    /// The profile version the server speaks, e.g. `1.2`.
     pub profile_version: String,
     /// The implementation's name and version, free text.
     pub implementation: Implementation,

@@ -14,6 +14,7 @@
 //! - [`outcome`]: `POST /v1/municipalities/{code}/issuances/{id}/outcome` (確定 / 取消).
 //! - [`records`]: `GET /v1/municipalities/{code}/records` (settlement).
 //! - [`registration`]: 利用登録申請 for 戸籍 from a non-resident.
+//! - [`register_event`]: 異動連携, the register feed (a claimed capability, 1.2).
 //! - [`error`]: the closed list of error codes.
 //! - [`schema`]: JSON Schemas generated from these types.
 //! - [`request`]: request-body rules a derive does not give (no `null`, `copies`).
@@ -26,6 +27,7 @@ pub mod issuance;
 pub mod menu;
 pub mod outcome;
 pub mod records;
+pub mod register_event;
 pub mod registration;
 pub mod request;
 pub mod resend;
@@ -36,7 +38,7 @@ pub use certificate::{CertificateType, IssuanceOptions, Scope};
 pub use error::{ErrorBody, ErrorCode};
 
 /// Version of this profile, sent in [`VERSION_HEADER`] on every request and response.
-pub const PROFILE_VERSION: &str = "1.1";
+pub const PROFILE_VERSION: &str = "1.2";
 
 /// HTTP header carrying the profile version, on requests and responses.
 pub const VERSION_HEADER: &str = "Kofu-Profile-Version";
@@ -80,6 +82,11 @@ pub mod paths {
     /// `GET`: status of a 利用登録申請.
     pub fn registration(municipality: &str, registration_id: &str) -> String {
         format!("/v1/municipalities/{municipality}/koseki-registrations/{registration_id}")
+    }
+
+    /// `POST`: deliver one change of the register (異動連携).
+    pub fn register_events(municipality: &str) -> String {
+        format!("/v1/municipalities/{municipality}/register-events")
     }
 }
 

@@ -27,6 +27,8 @@ pub fn components() -> Map<String, Value> {
     add::<crate::records::Records>(&mut generator);
     add::<crate::registration::RegistrationRequest>(&mut generator);
     add::<crate::registration::Registration>(&mut generator);
+    add::<crate::register_event::RegisterEvent>(&mut generator);
+    add::<crate::register_event::RegisterEventReceipt>(&mut generator);
     add::<crate::error::ErrorBody>(&mut generator);
     generator.take_definitions(true)
 }

@@ -127,12 +127,23 @@ const REQUEST_BODIES: &[(&str, &str, &str)] = &[
         "post",
         "RegistrationRequest",
     ),
+    (
+        "/v1/municipalities/{code}/register-events",
+        "post",
+        "RegisterEvent",
+    ),
 ];
 
 /// Success body type of each operation: (path template, method, status, schema name).
 /// Every error status (4xx, 5xx) has the body `ErrorBody`.
 const SUCCESS_BODIES: &[(&str, &str, &str, &str)] = &[
     ("/v1/identity", "get", "200", "Identity"),
+    (
+        "/v1/municipalities/{code}/register-events",
+        "post",
+        "200",
+        "RegisterEventReceipt",
+    ),
     ("/v1/municipalities/{code}/menu", "post", "200", "Menu"),
     (
         "/v1/municipalities/{code}/issuances",
@@ -191,7 +202,7 @@ fn round_trip_as<T: Serialize + DeserializeOwned>(value: &Value) -> Result<(), S
 
 /// Deserialize `value` as the Rust type of schema `name` and serialize it back.
 fn round_trip(name: &str, value: &Value) -> Result<(), String> {
-    use kofu_profile::{identity, issuance, menu, outcome, records, registration};
+    use kofu_profile::{identity, issuance, menu, outcome, records, register_event, registration};
     match name {
         "Identity" => round_trip_as::<identity::Identity>(value),
         "MenuRequest" => round_trip_as::<menu::MenuRequest>(value),
@@ -203,6 +214,8 @@ fn round_trip(name: &str, value: &Value) -> Result<(), String> {
         "Records" => round_trip_as::<records::Records>(value),
         "RegistrationRequest" => round_trip_as::<registration::RegistrationRequest>(value),
         "Registration" => round_trip_as::<registration::Registration>(value),
+        "RegisterEvent" => round_trip_as::<register_event::RegisterEvent>(value),
+        "RegisterEventReceipt" => round_trip_as::<register_event::RegisterEventReceipt>(value),
         "ErrorBody" => round_trip_as::<ErrorBody>(value),
         other => Err(format!("no Rust type is mapped to schema `{other}`")),
     }
@@ -393,6 +406,7 @@ fn paths_match_the_paths_module() {
         paths::records("{code}"),
         paths::registrations("{code}"),
         paths::registration("{code}", "{registration_id}"),
+        paths::register_events("{code}"),
     ]
     .into_iter()
     .collect();

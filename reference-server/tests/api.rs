@@ -40,7 +40,7 @@ async fn identity_names_profile_and_every_municipality() {
     let reply = h.get(paths::IDENTITY).await;
     assert_eq!(reply.version_header(), Some(PROFILE_VERSION));
     let identity: Identity = reply.ok();
-    assert_eq!(identity.profile_version, "1.1");
+    assert_eq!(identity.profile_version, "1.2");
     assert_eq!(identity.implementation.name, "kofu-reference-server");
     assert_eq!(identity.municipalities, vec![AOBADAI, SHIRASUNA]);
 }

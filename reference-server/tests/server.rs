@@ -230,7 +230,7 @@ async fn mutual_tls_requires_a_center_certificate() {
         server.url
     );
     let ok = identity(&tls_client(&server_pki.ca_pem, Some(&center)), &server.url).await;
-    assert_eq!(ok.expect("the center is let in").profile_version, "1.1");
+    assert_eq!(ok.expect("the center is let in").profile_version, "1.2");
     assert!(
         identity(&tls_client(&server_pki.ca_pem, None), &server.url)
             .await

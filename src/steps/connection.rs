@@ -279,7 +279,7 @@ fn when_answered(code: &str) -> &'static str {
         "malformed-request" => {
             "the body is not JSON or does not match the schema; a query parameter is missing or unparseable"
         }
-        "unsupported-profile-version" => "the Kofu-Profile-Version header is missing or is not 1.1",
+        "unsupported-profile-version" => "the Kofu-Profile-Version header is missing or is not 1.2",
         "payload-too-large" => "the body is larger than 65536 bytes",
         "unknown-municipality" => "the path names a municipality code the server does not serve",
         "not-found" => {

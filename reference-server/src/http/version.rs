@@ -11,7 +11,7 @@ use crate::defects::Defect;
 use crate::state::AppState;
 
 /// Whether a requested profile version is spoken here. The profile's comparison is
-/// exact: `1.1` only (not `1`, not `1.0`, not `1.2`).
+/// exact: `1.2` only (not `1`, not `1.1`, not `1.3`).
 pub fn supported(version: &str) -> bool {
     version == PROFILE_VERSION
 }
@@ -54,10 +54,10 @@ mod tests {
     use super::supported;
 
     #[test]
-    fn exactly_one_point_one() {
-        assert!(supported("1.1"));
+    fn exactly_one_point_two() {
+        assert!(supported("1.2"));
         for v in [
-            "0.9", "1.0", "2.0", "1", "1.", "1.2", "", "10.0", "1.1.1", " 1.1",
+            "0.9", "1.0", "1.1", "2.0", "1", "1.", "1.3", "", "10.0", "1.2.1", " 1.2",
         ] {
             assert!(!supported(v), "{v}");
         }

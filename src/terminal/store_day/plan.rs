@@ -79,10 +79,11 @@ pub fn plan(
     let mut rng = fastrand::Rng::with_seed(seed);
     let terminals = TerminalProfile::all(fixtures);
     let n = terminals.len().max(1);
+    // Cards reserved for other scenarios (the register feed's) never visit.
     let valid: Vec<&kofu_fixtures::Card> = fixtures
         .cards
         .iter()
-        .filter(|c| c.state == CardState::Valid)
+        .filter(|c| c.state == CardState::Valid && c.reserved_for.is_none())
         .collect();
     let refused: Vec<&kofu_fixtures::Card> = fixtures
         .cards
