@@ -368,6 +368,63 @@ defects! {
     /// An equal repeated outcome report is refused.
     OutcomeRepeatRefused = "outcome-repeat-refused":
         "any second outcome report for a copy is refused 409 outcome-conflict, even one that repeats the recorded outcome: a report resent after a lost answer fails",
+    /// The first view of a person's register is kept for the process's life.
+    FeedCacheWholeRun = "feed-cache-whole-run":
+        "the register read for a card holder is cached on first use and never invalidated: changes from the feed never show for a person already served since the start",
+    /// Events apply from the next business day.
+    FeedAppliedLate = "feed-applied-late":
+        "events are applied by a nightly batch: a change is in force only from 00:00 JST of the day after its effective_at",
+    /// An event applies to every later request, whatever its reception time.
+    FeedEffectiveTimeIgnored = "feed-effective-time-ignored":
+        "events are applied on arrival, effective_at unread: a change scheduled for later, or a request received before the change, sees it at once",
+    /// effective_at's wall-clock time is read as JST.
+    FeedEffectiveTimeUtc = "feed-effective-time-utc":
+        "effective_at is parsed without its offset and taken as JST: 2026-11-26T01:00:00+00:00 applies from 01:00 JST instead of 10:00",
+    /// A re-delivered event is applied again.
+    FeedDuplicateAppliedTwice = "feed-duplicate-applied-twice":
+        "the feed has no memory of event ids: a re-delivered event is stored and applied again, so a 転出's new address appears twice in the 附票",
+    /// A reused event id with another body replaces the first event.
+    FeedEventIdConflictAccepted = "feed-event-id-conflict-accepted":
+        "an event id is an upsert key: the same id with another body is answered applied and the new change replaces the first instead of 409 request-id-conflict",
+    /// Events for unknown persons are acknowledged and dropped.
+    FeedUnknownPersonAccepted = "feed-unknown-person-accepted":
+        "an event naming a person, household or registration the register does not know is acknowledged 200 applied and silently dropped instead of 422 invalid-request",
+    /// The event's person is found by name and フリガナ.
+    FeedPersonMatchedByName = "feed-person-matched-by-name":
+        "the feed's person is looked up by 氏名 and フリガナ, not by id: a change for one of two 同姓同名 residents is applied to the first in register order",
+    /// An event older than one already stored for the person is never applied.
+    FeedOutOfOrderDropped = "feed-out-of-order-dropped":
+        "an event whose effective_at is before the latest one already stored for the same person is taken for stale: acknowledged, never applied",
+    /// A resent issuance is rendered again from the current register.
+    FeedLateEventRewritesIssuance = "feed-late-event-rewrites-issuance":
+        "a resent issuance request is rendered again from the register as it now stands, so an event that arrived after the first answer changes the certificate of the resend",
+    /// Names from the feed are normalised to JIS X 0208.
+    FeedNameNormalized = "feed-name-normalized":
+        "names that arrive through the feed are \"normalised to JIS X 0208\" by the interface layer: 𠮷 becomes 吉, 髙 becomes 高, 﨑 becomes 崎",
+    /// A DV start from the feed protects the holder's card only.
+    FeedDvHolderOnly = "feed-dv-holder-only":
+        "a DV等支援措置 from the feed sets a kiosk flag that only the holder check reads: the protected person's card is refused, but 世帯全員, the members list, the 附票 and the 戸籍全部事項 of the others still print them",
+    /// A tax correction lands on the newest assessed 年度.
+    FeedTaxCorrectionNewestYear = "feed-tax-correction-newest-year":
+        "a 税額の更正 is applied to the holder's newest assessed 年度 instead of the event's fiscal_year: the import updates the current assessment row",
+    /// registration-decided knows only registrations on file.
+    FeedRegistrationOnFileOnly = "feed-registration-on-file-only":
+        "a decision on a 利用登録申請 is looked up in the imported register only: one filed at a kiosk is unknown, 422 invalid-request",
+    /// Events are kept in memory only.
+    FeedEventsInMemory = "feed-events-in-memory":
+        "delivered events are kept in an in-process queue, not in the database: a restart loses every change of the feed",
+    /// A person joining a household keeps their place in register order.
+    FeedJoinerKeepsRegisterPlace = "feed-joiner-keeps-register-place":
+        "a person who joins a household (転入, 世帯の変更) keeps their original row position, so 世帯全員 lists them before the members already there",
+    /// 世帯主の変更 leaves the members' 続柄 as they were.
+    FeedHeadChangeKeepsRelationships = "feed-head-change-keeps-relationships":
+        "a 世帯主の変更 updates the household's head only: the members' 続柄 stay relative to the former 世帯主",
+    /// Events are taken for a municipality that does not claim the feed.
+    FeedTakenWithoutClaim = "feed-taken-without-claim":
+        "the register-events endpoint is mounted for every tenant: a municipality that does not claim register_feed takes events (200) instead of 422 not-offered",
+    /// Unknown fields in an event are ignored.
+    FeedUnknownFieldsIgnored = "feed-unknown-fields-ignored":
+        "the event body is bound leniently: a field the schema does not define is ignored and the event applied instead of 400 malformed-request",
 }
 
 impl std::fmt::Display for Defect {

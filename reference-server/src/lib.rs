@@ -8,13 +8,16 @@
 //! # Layout
 //! - [`http`]: routes, extractors, the version header, the body limit, and the one
 //!   mapping of failures to the profile's error body ([`http::AppError`]).
-//! - [`operations`]: identity, menu, issuance, outcome, records, 利用登録申請, each
-//!   over plain domain values, failing with an [`operations::OperationError`].
+//! - [`operations`]: identity, menu, issuance, outcome, records, 利用登録申請, the
+//!   register feed, each over plain domain values, failing with an
+//!   [`operations::OperationError`].
 //! - [`rules`]: 利用者制限 and the claims: what the menu offers and what is issued.
+//! - [`register`]: the register as it stood at a reception time: the fixtures plus
+//!   the events of the register feed (異動連携) in force.
 //! - [`content`]: 記載事項 per type, and the printed document built from them.
 //! - [`document`]: the PDF renderer.
 //! - [`store`]: SQLite persistence (schema, issuances, copy states, numbers,
-//!   registrations).
+//!   registrations, register events).
 //! - [`defects`]: the defect switches.
 //! - [`state`]: what requests share.
 
@@ -23,6 +26,7 @@ pub mod defects;
 pub mod document;
 pub mod http;
 pub mod operations;
+pub mod register;
 pub mod rules;
 mod server;
 pub mod state;

@@ -1,5 +1,5 @@
 //! The state every request shares: fixtures, the municipalities served, defect
-//! switches and the store.
+//! switches, the store and the register feed.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -7,6 +7,7 @@ use std::sync::Arc;
 use kofu_fixtures::{Fixtures, Municipality};
 
 use crate::defects::{Defect, Defects};
+use crate::register::{Feed, RegisterView};
 use crate::store::Store;
 use crate::{Config, ServerError};
 
@@ -21,6 +22,7 @@ struct Inner {
     served: Vec<Municipality>,
     defects: Defects,
     store: Store,
+    feed: Feed,
     busy_days: std::sync::Mutex<std::collections::HashMap<chrono::NaiveDate, BusyDay>>,
     page_buffer: crate::document::PageBuffer,
     /// Defect `refusal-remembered`: request ids claimed, with the hash of their body.
@@ -90,12 +92,15 @@ impl AppState {
         if served.is_empty() {
             return Err(ServerError::NothingToServe);
         }
+        let defects = Defects::new(defects);
+        let feed = Feed::new(fixtures.clone(), defects.clone(), store.register_events()?);
         Ok(Self {
             inner: Arc::new(Inner {
                 fixtures,
                 served,
-                defects: Defects::new(defects),
+                defects,
                 store,
+                feed,
                 busy_days: Default::default(),
                 page_buffer: Default::default(),
                 claimed: Default::default(),
@@ -117,7 +122,7 @@ impl AppState {
         )
     }
 
-    /// The fixtures.
+    /// The fixtures as exported: the register before any event of the feed.
     pub fn fixtures(&self) -> &Fixtures {
         &self.inner.fixtures
     }
@@ -145,6 +150,24 @@ impl AppState {
     /// The database.
     pub fn store(&self) -> &Store {
         &self.inner.store
+    }
+
+    /// The register feed (異動連携).
+    pub fn feed(&self) -> &Feed {
+        &self.inner.feed
+    }
+
+    /// The register a request with this card, received at `reception`, reads.
+    pub fn register_for_card(
+        &self,
+        card_serial: &str,
+        reception: &chrono::DateTime<chrono::FixedOffset>,
+    ) -> Arc<RegisterView> {
+        let person = self
+            .fixtures()
+            .card_by_serial(card_serial)
+            .map(|c| c.person.as_str());
+        self.inner.feed.for_person(person, reception)
     }
 
     /// Defect `other-resident-under-load`: count an issuance of `holder` on `date`, and

@@ -767,6 +767,26 @@ async fn bites(defect: Defect) {
         | Defect::RequestMemoryInProcess
         | Defect::UnsettledInProcess
         | Defect::RecordsLostOnRestart => {}
+        // The register feed's switches are shown over HTTP in tests/register_feed.rs.
+        Defect::FeedCacheWholeRun
+        | Defect::FeedAppliedLate
+        | Defect::FeedEffectiveTimeIgnored
+        | Defect::FeedEffectiveTimeUtc
+        | Defect::FeedDuplicateAppliedTwice
+        | Defect::FeedEventIdConflictAccepted
+        | Defect::FeedUnknownPersonAccepted
+        | Defect::FeedPersonMatchedByName
+        | Defect::FeedOutOfOrderDropped
+        | Defect::FeedLateEventRewritesIssuance
+        | Defect::FeedNameNormalized
+        | Defect::FeedDvHolderOnly
+        | Defect::FeedTaxCorrectionNewestYear
+        | Defect::FeedRegistrationOnFileOnly
+        | Defect::FeedEventsInMemory
+        | Defect::FeedJoinerKeepsRegisterPlace
+        | Defect::FeedHeadChangeKeepsRelationships
+        | Defect::FeedTakenWithoutClaim
+        | Defect::FeedUnknownFieldsIgnored => {}
     }
 }
 

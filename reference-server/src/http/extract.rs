@@ -55,7 +55,8 @@ fn drop_nulls(value: &mut serde_json::Value) {
     }
 }
 
-/// Defects `unknown-request-field-ignored` (drop the fields the schema does not define,
+/// Defects `feed-unknown-fields-ignored` (drop the fields a register event does not
+/// define), `unknown-request-field-ignored` (drop the fields the schema does not define,
 /// at the top level and in `options`) and `omitted-options-rejected` (a request body
 /// with `card_serial` but no `options` is malformed), `option-presence-means-true` (a
 /// display option sent as `false` becomes `true`). Without them the bytes pass as
@@ -65,12 +66,16 @@ fn lenient_or_strict(state: &AppState, bytes: Bytes) -> Result<Bytes, AppError> 
     if !defects.on(Defect::UnknownRequestFieldIgnored)
         && !defects.on(Defect::OmittedOptionsRejected)
         && !defects.on(Defect::OptionPresenceMeansTrue)
+        && !defects.on(Defect::FeedUnknownFieldsIgnored)
     {
         return Ok(bytes);
     }
     let Ok(serde_json::Value::Object(mut object)) = serde_json::from_slice(&bytes) else {
         return Ok(bytes);
     };
+    if object.contains_key("change") && defects.on(Defect::FeedUnknownFieldsIgnored) {
+        super::lenient::drop_unknown_event_fields(&mut object);
+    }
     let issuance = object.contains_key("certificate");
     if issuance && defects.on(Defect::OmittedOptionsRejected) && !object.contains_key("options") {
         return Err(AppError::Malformed("missing field `options`".into()));

@@ -6,6 +6,7 @@ mod answer_defects;
 pub mod body;
 mod error;
 mod extract;
+mod lenient;
 pub mod version;
 
 use axum::extract::State;
@@ -17,6 +18,7 @@ use kofu_profile::issuance::{Issuance, IssuanceRequest};
 use kofu_profile::menu::{Menu, MenuRequest};
 use kofu_profile::outcome::OutcomeReport;
 use kofu_profile::records::{IssuanceRecord, Records};
+use kofu_profile::register_event::{RegisterEvent, RegisterEventReceipt};
 use kofu_profile::registration::{Registration, RegistrationRequest};
 use tower_http::trace::TraceLayer;
 
@@ -102,6 +104,16 @@ async fn registration(
     Ok(Json(operations::registration::get(&state, &m, &id).await?))
 }
 
+async fn register_event(
+    State(state): State<AppState>,
+    Served(m): Served,
+    ProfileJson(event): ProfileJson<RegisterEvent>,
+) -> Answer<RegisterEventReceipt> {
+    Ok(Json(
+        operations::register_event::deliver(&state, &m, event).await?,
+    ))
+}
+
 async fn no_route() -> AppError {
     AppError::NotFound("no such operation".into())
 }
@@ -128,6 +140,10 @@ pub fn app(state: AppState) -> Router {
         .route(
             "/v1/municipalities/{code}/koseki-registrations/{id}",
             get(registration),
+        )
+        .route(
+            "/v1/municipalities/{code}/register-events",
+            post(register_event),
         )
         .fallback(no_route)
         .method_not_allowed_fallback(wrong_method)
@@ -180,6 +196,10 @@ mod tests {
         assert_eq!(
             p("/v1/municipalities/{code}/koseki-registrations/{id}"),
             kofu_profile::paths::registration("990001", "X")
+        );
+        assert_eq!(
+            p("/v1/municipalities/{code}/register-events"),
+            kofu_profile::paths::register_events("990001")
         );
     }
 }

@@ -28,6 +28,11 @@ fn replay(
         return Err(OperationError::RequestIdConflict);
     }
     tracing::info!(issuance = %stored.issuance_id, "replaying a recorded issuance");
+    stored_answer(&stored)
+}
+
+/// The answer recorded for a request.
+fn stored_answer(stored: &StoredIssuance) -> Result<Issuance, OperationError> {
     serde_json::from_str(&stored.response_json).map_err(|e| {
         OperationError::Internal(format!(
             "stored issuance {} is unreadable: {e}",
@@ -72,7 +77,7 @@ fn mixed_up<'a>(
     let evaluation = state
         .busy_day_mixup(date, &holder.id)
         .iter()
-        .filter_map(|other| state.fixtures().register.person(other))
+        .filter_map(|other| ctx.fixtures.register.person(other))
         .map(|person| {
             eligibility::evaluate(
                 ctx,
@@ -121,13 +126,20 @@ pub async fn issue(
         return Err(OperationError::RequestIdConflict);
     }
     let idempotent = remembered(state, &req, peer);
+    // Defect `feed-late-event-rewrites-issuance`: the recorded answer of a resend is
+    // rendered again from the register as it now stands at the reception time.
+    let mut rerender = None;
     if idempotent
         && let Some(stored) = state
             .store()
             .issuance_by_request(req.reception.request_id)
             .await?
     {
-        return replay(stored, &hash, defects);
+        if defects.on(Defect::FeedLateEventRewritesIssuance) && stored.request_hash == hash {
+            rerender = Some(stored_answer(&stored)?);
+        } else {
+            return replay(stored, &hash, defects);
+        }
     }
     if defects.on(Defect::PendingReusedByTerminal)
         && let Some(stored) = state
@@ -154,7 +166,8 @@ pub async fn issue(
         );
     }
 
-    if defects.on(Defect::PersonalCheckFirst) && card_holder(state, &req.card_serial).is_none() {
+    let view = state.register_for_card(&req.card_serial, &req.reception.reception_time);
+    if defects.on(Defect::PersonalCheckFirst) && card_holder(&view, &req.card_serial).is_none() {
         return Err(denial_error(
             rules::Denial::NotIssuable(rules::Refusal::UnknownCard),
             defects,
@@ -170,9 +183,9 @@ pub async fn issue(
     } else {
         offer.fee
     };
-    let ctx = context(state, municipality);
-    let person = card_holder(state, &req.card_serial);
-    let registration = registration_status(state, municipality, person).await?;
+    let ctx = context(state, &view, municipality);
+    let person = card_holder(&view, &req.card_serial);
+    let registration = registration_status(state, &view, municipality, person).await?;
     let reception_time = kofu_profile::time::to_jst(&req.reception.reception_time);
     let evaluation = eligibility::evaluate(&ctx, person, &reception_time, registration);
     request::check_menu(&evaluation, &req).map_err(|d| denial_error(d, defects))?;
@@ -187,7 +200,7 @@ pub async fn issue(
     let holder = evaluation.person.unwrap_or(holder);
 
     let subject = Subject {
-        fixtures: state.fixtures(),
+        fixtures: ctx.fixtures,
         defects,
         holder,
         household: evaluation.residence,
@@ -202,11 +215,18 @@ pub async fn issue(
     } else {
         municipality.code.clone()
     };
-    let sequence = state
-        .store()
-        .next_sequence(&sequence_key, issue_date)
-        .await?;
-    let certificate_number = if defects.on(Defect::CertificateNumberFromResidentCode) {
+    let sequence = match &rerender {
+        Some(_) => 0,
+        None => {
+            state
+                .store()
+                .next_sequence(&sequence_key, issue_date)
+                .await?
+        }
+    };
+    let certificate_number = if let Some(prior) = &rerender {
+        prior.certificate_number.clone()
+    } else if defects.on(Defect::CertificateNumberFromResidentCode) {
         format!(
             "{}-{}-{sequence:04}",
             municipality.code, holder.resident_code
@@ -229,7 +249,7 @@ pub async fn issue(
         &built.listed,
         defects,
     );
-    let faults = document::faults::chosen(defects, state.fixtures(), holder, &built.listed);
+    let faults = document::faults::chosen(defects, ctx.fixtures, holder, &built.listed);
     let shared = defects
         .on(Defect::PageFromAnotherDocument)
         .then(|| state.clone());
@@ -259,7 +279,9 @@ pub async fn issue(
     };
 
     let issuance = Issuance {
-        issuance_id: if defects.on(Defect::IssuanceIdUnsafeCharacters) {
+        issuance_id: if let Some(prior) = &rerender {
+            prior.issuance_id.clone()
+        } else if defects.on(Defect::IssuanceIdUnsafeCharacters) {
             format!("I:{}:{}", municipality.code, uuid::Uuid::new_v4())
         } else {
             uuid::Uuid::new_v4().to_string()
@@ -279,6 +301,9 @@ pub async fn issue(
         document: describe(&pdf, defects),
         content: built.content,
     };
+    if rerender.is_some() {
+        return Ok(issuance);
+    }
     let response_json = serde_json::to_string(&issuance)
         .map_err(|e| OperationError::Internal(format!("cannot serialise the issuance: {e}")))?;
     let new = NewIssuance {

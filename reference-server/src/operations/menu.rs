@@ -18,10 +18,11 @@ pub async fn menu(
     req: MenuRequest,
 ) -> Result<Menu, OperationError> {
     check_reception(state, &req.reception)?;
-    let person = card_holder(state, &req.card_serial);
-    let registration = registration_status(state, municipality, person).await?;
+    let view = state.register_for_card(&req.card_serial, &req.reception.reception_time);
+    let person = card_holder(&view, &req.card_serial);
+    let registration = registration_status(state, &view, municipality, person).await?;
     let evaluation = eligibility::evaluate(
-        &context(state, municipality),
+        &context(state, &view, municipality),
         person,
         &req.reception.reception_time,
         registration,

@@ -8,6 +8,7 @@ pub mod issue;
 pub mod menu;
 pub mod outcome;
 pub mod records;
+pub mod register_event;
 pub mod registration;
 
 pub use error::OperationError;
@@ -18,6 +19,7 @@ use kofu_profile::registration::RegistrationStatus;
 use sha2::{Digest, Sha256};
 
 use crate::defects::{Defect, Defects};
+use crate::register::RegisterView;
 use crate::rules::eligibility::{Context, family_register_here};
 use crate::rules::{Denial, Refusal};
 use crate::state::AppState;
@@ -60,24 +62,31 @@ fn denial_error(denial: Denial, defects: &Defects) -> OperationError {
     }
 }
 
-fn context<'a>(state: &'a AppState, municipality: &'a Municipality) -> Context<'a> {
+fn context<'a>(
+    state: &'a AppState,
+    view: &'a RegisterView,
+    municipality: &'a Municipality,
+) -> Context<'a> {
     Context {
-        fixtures: state.fixtures(),
+        fixtures: view.fixtures(),
         municipality,
         defects: state.defects(),
+        holder_only_dv: view.holder_only_dv(),
     }
 }
 
-/// The person a card serial belongs to.
-fn card_holder<'a>(state: &'a AppState, serial: &str) -> Option<&'a Person> {
-    let card = state.fixtures().card_by_serial(serial)?;
-    state.fixtures().register.person(&card.person)
+/// The person a card serial belongs to, in the register as it stood.
+fn card_holder<'a>(view: &'a RegisterView, serial: &str) -> Option<&'a Person> {
+    let card = view.fixtures().card_by_serial(serial)?;
+    view.fixtures().register.person(&card.person)
 }
 
 /// The holder's 利用登録申請 state with this municipality as 本籍地: the latest one
-/// filed here, else the state recorded in the fixtures.
+/// filed here (with the decision in force on it), else the state the register
+/// records.
 async fn registration_status(
     state: &AppState,
+    view: &RegisterView,
     municipality: &Municipality,
     person: Option<&Person>,
 ) -> Result<RegistrationStatus, OperationError> {
@@ -90,14 +99,16 @@ async fn registration_status(
     let Some(person) = person else {
         return Ok(RegistrationStatus::None);
     };
-    if family_register_here(&context(state, municipality), person).is_none() {
+    if family_register_here(&context(state, view, municipality), person).is_none() {
         return Ok(RegistrationStatus::None);
     }
-    Ok(stored.map(|row| row.status).unwrap_or(
-        person
-            .koseki_registration
-            .unwrap_or(RegistrationStatus::None),
-    ))
+    Ok(stored
+        .map(|row| view.decision(&row.registration_id).unwrap_or(row.status))
+        .unwrap_or(
+            person
+                .koseki_registration
+                .unwrap_or(RegistrationStatus::None),
+        ))
 }
 
 /// Hash identifying a request body (canonical JSON) at a municipality.

@@ -62,9 +62,10 @@ pub async fn file(
             "戸籍 certificates for non-residents are not offered here".into(),
         ));
     }
-    let ctx = context(state, municipality);
-    let person = card_holder(state, &req.card_serial);
-    let registration = registration_status(state, municipality, person).await?;
+    let view = state.register_for_card(&req.card_serial, &req.reception.reception_time);
+    let ctx = context(state, &view, municipality);
+    let person = card_holder(&view, &req.card_serial);
+    let registration = registration_status(state, &view, municipality, person).await?;
     let evaluation =
         eligibility::evaluate(&ctx, person, &req.reception.reception_time, registration);
     if let Some(refusal) = evaluation.refusal {
@@ -85,6 +86,11 @@ pub async fn file(
     let latest = store
         .latest_registration(&municipality.code, &person.id)
         .await?;
+    // A delivered decision is in force on the stored registration.
+    let latest = latest.map(|row| RegistrationRow {
+        status: view.decision(&row.registration_id).unwrap_or(row.status),
+        ..row
+    });
     let (status, created) = match latest {
         Some(row)
             if matches!(
@@ -104,8 +110,7 @@ pub async fn file(
     };
     let on_file = (!created && !state.defects().on(Defect::RegistrationOnFileForgotten))
         .then(|| {
-            state
-                .fixtures()
+            view.fixtures()
                 .register
                 .registration_on_file(&municipality.code, &person.id)
         })
@@ -133,22 +138,26 @@ pub async fn file(
     })
 }
 
-/// The state of a 利用登録申請.
+/// The state of a 利用登録申請: a `GET` has no reception time, so every delivered
+/// decision is in force.
 pub async fn get(
     state: &AppState,
     municipality: &Municipality,
     registration_id: &str,
 ) -> Result<Registration, OperationError> {
+    let view = state.feed().at(None);
     if let Some(row) = state
         .store()
         .registration(&municipality.code, registration_id)
         .await?
     {
-        return Ok(wire(row));
+        return Ok(wire(RegistrationRow {
+            status: view.decision(&row.registration_id).unwrap_or(row.status),
+            ..row
+        }));
     }
     // A registration the register records as filed, not yet filed again here.
-    state
-        .fixtures()
+    view.fixtures()
         .register
         .koseki_registrations
         .iter()

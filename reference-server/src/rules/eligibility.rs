@@ -25,6 +25,9 @@ pub struct Context<'a> {
     pub municipality: &'a Municipality,
     /// Defect switches.
     pub defects: &'a Defects,
+    /// Defect `feed-dv-holder-only`: persons whose DV等支援措置 came from the feed as a
+    /// flag that only the holder check reads.
+    pub holder_only_dv: &'a std::collections::BTreeSet<String>,
 }
 
 /// The outcome of evaluating a holder.
@@ -268,7 +271,10 @@ pub fn evaluate<'a>(
             return Evaluation::refused(Some(person), Refusal::UnderAge);
         }
     }
-    if dv_applies(ctx.municipality, person, ctx.defects) {
+    let feed_flag = ctx.holder_only_dv.contains(&person.id)
+        && ctx.municipality.restrictions.dv_protection
+        && !ctx.defects.on(Defect::DvIgnored);
+    if dv_applies(ctx.municipality, person, ctx.defects) || feed_flag {
         return Evaluation::refused(Some(person), Refusal::DvProtected);
     }
 

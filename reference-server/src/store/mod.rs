@@ -1,6 +1,6 @@
 //! Persistent state in one SQLite file: issuances (with the stored response for
-//! idempotent replay and the per-copy states), certificate number sequences and
-//! 利用登録申請.
+//! idempotent replay and the per-copy states), certificate number sequences,
+//! 利用登録申請, and the register events (異動連携) delivered.
 //!
 //! One connection behind a mutex; every call runs on the blocking thread pool.
 //!
@@ -8,11 +8,13 @@
 //! - `columns`: how values are written to and read back from text columns.
 //! - `issuances`: issuances and their replay; `sequences`: 証明書番号 sequences.
 //! - `outcomes`: changes of the per-copy states; `registrations`: 利用登録申請.
+//! - `register_events`: the events of the register feed, in order of arrival.
 
 mod columns;
 mod defective;
 mod issuances;
 mod outcomes;
+mod register_events;
 mod registrations;
 mod schema;
 mod sequences;
@@ -24,6 +26,7 @@ use rusqlite::Connection;
 
 pub use issuances::{Inserted, IssuanceRow, NewIssuance, StoredIssuance};
 pub use outcomes::CopyUpdate;
+pub use register_events::EventRow;
 pub use registrations::RegistrationRow;
 
 /// Errors of the store.

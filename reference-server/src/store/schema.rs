@@ -42,6 +42,15 @@ CREATE TABLE IF NOT EXISTS registrations (
 );
 CREATE INDEX IF NOT EXISTS registrations_person ON registrations (municipality, person);
 CREATE INDEX IF NOT EXISTS registrations_request ON registrations (request_id);
+CREATE TABLE IF NOT EXISTS register_events (
+    event_id TEXT PRIMARY KEY,
+    municipality TEXT NOT NULL,
+    body TEXT NOT NULL,
+    effective_at TEXT NOT NULL,
+    effective_utc_ms INTEGER NOT NULL,
+    arrival INTEGER NOT NULL UNIQUE,
+    deliveries INTEGER NOT NULL DEFAULT 1
+);
 ";
 
 /// Set up a fresh connection: busy timeout, WAL journal, foreign keys, and the tables

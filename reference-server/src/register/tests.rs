@@ -1,0 +1,1 @@
+//! The feed's order and timing, without HTTP.
