@@ -20,6 +20,9 @@ use kofu_profile::CertificateType;
 ///   戸籍個人事項, 戸籍の附票), like the fixtures' 白砂町, claimed with a second
 ///   `--municipality` beside the 住所地.
 ///
+/// - `@requires-register-feed`: some municipality sets `register_feed = true` (異動連携).
+/// - `@requires-no-register-feed`: some municipality leaves `register_feed` unset or false.
+///
 /// - `@requires-restart`: the candidate can be restarted (the embedded reference server,
 ///   a container, or `--restart-command`); the engine checks it against the candidate,
 ///   not here.
@@ -43,6 +46,15 @@ pub fn not_applicable(tags: &[String], claims: &[Municipality]) -> Result<Option
             "no-age-limit" => (
                 claims.iter().any(|m| m.restrictions.age_limit.is_none()),
                 "municipality without `restrictions.age_limit` (every claimed one sets it)"
+                    .to_owned(),
+            ),
+            "register-feed" => (
+                claims.iter().any(|m| m.register_feed),
+                "`register_feed = true` (異動連携)".to_owned(),
+            ),
+            "no-register-feed" => (
+                claims.iter().any(|m| !m.register_feed),
+                "municipality without `register_feed` (every claimed one takes the feed)"
                     .to_owned(),
             ),
             "dv-protection" => (

@@ -164,6 +164,17 @@ pub struct StoreDay {
     pub tally: Option<DayTally>,
     /// The three-way reconciliation of the closed day.
     pub reconciliation: Option<Reconciliation>,
+    /// 異動連携の営業日: the residents are the holders of the cards reserved for it.
+    pub pool: Option<kofu_fixtures::Reservation>,
+    /// The register changes that arrive during the day: effective time, sending
+    /// municipality, change; each is delivered once the visits before it are done.
+    pub changes: Vec<(
+        DateTime<FixedOffset>,
+        String,
+        kofu_profile::register_event::RegisterChange,
+    )>,
+    /// The plan the day ran.
+    pub planned: Option<crate::terminal::store_day::DayPlan>,
 }
 
 /// 異常系試験: the scenario's own network with its fault injector and center.
@@ -180,6 +191,15 @@ pub struct Faults {
     pub audited_unprinted: usize,
     /// The receipts of visits made at the same second, or why a visit failed.
     pub receipts: Vec<Result<crate::terminal::session::Receipt, String>>,
+}
+
+/// 異動連携: the register changes this scenario delivered.
+#[derive(Debug, Default)]
+pub struct Feed {
+    /// Every event delivered, with the municipality it was sent to, in order.
+    pub sent: Vec<(String, kofu_profile::register_event::RegisterEvent)>,
+    /// The candidate's receipt of the last delivery, if it accepted it.
+    pub receipt: Option<kofu_profile::register_event::RegisterEventReceipt>,
 }
 
 /// The World of one scenario.
@@ -203,6 +223,8 @@ pub struct KofuWorld {
     pub store_day: StoreDay,
     /// The faults phase's network.
     pub faults: Faults,
+    /// The register changes delivered (異動連携).
+    pub feed: Feed,
 }
 
 impl KofuWorld {
@@ -280,6 +302,21 @@ impl KofuWorld {
             .card
             .as_ref()
             .unwrap_or_else(|| panic!("no card was placed on the terminal (カード … を置く)"))
+    }
+
+    /// The register an answer to `request` is judged by: the fixtures with the register
+    /// changes in force at its reception time (異動連携), as the run's audit sees them.
+    pub fn register_for(&self, request: &IssuanceRequest) -> Arc<kofu_fixtures::Fixtures> {
+        self.rig().audit().register_for(request)
+    }
+
+    /// The register as it stands at the scenario's reception time, with every change
+    /// accepted so far: what a menu asked now is judged by.
+    pub fn register_now(&self) -> Arc<kofu_fixtures::Fixtures> {
+        self.rig()
+            .audit()
+            .feed()
+            .register_now(self.reception_time())
     }
 
     /// The center's stamp for a new request: a fresh request id and the scenario's clock.

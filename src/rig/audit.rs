@@ -23,6 +23,8 @@ use kofu_profile::menu::Menu;
 use crate::checks::audit::{Asked, AuditFailure, Finding, audit, failure};
 use crate::terminal::center_link::LinkObserver;
 
+use super::feed::RegisterFeed;
+
 /// How an issuance reached the harness.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IssuedVia {
@@ -48,6 +50,13 @@ type MemberName = (String, String);
 #[derive(Debug)]
 pub struct IssuanceAudit {
     fixtures: Arc<Fixtures>,
+    /// The register changes of the run: an issuance is judged by the register as it
+    /// stood at its reception time.
+    feed: Arc<RegisterFeed>,
+    /// Per request id, how many register changes had been accepted when its first answer
+    /// arrived: a change accepted later never rewrites that answer (profile, "An answer
+    /// given stands").
+    answered_with: Mutex<HashMap<uuid::Uuid, usize>>,
     /// The candidate's claims: fees and offers.
     claims: Vec<Municipality>,
     /// The last menu seen per (municipality, card serial).
@@ -63,6 +72,8 @@ impl IssuanceAudit {
     /// An audit of issuances against `fixtures`, with the candidate's `claims`.
     pub fn new(fixtures: Arc<Fixtures>, claims: Vec<Municipality>) -> Self {
         Self {
+            feed: Arc::new(RegisterFeed::new(fixtures.clone())),
+            answered_with: Mutex::new(HashMap::new()),
             fixtures,
             claims,
             members: Mutex::new(HashMap::new()),
@@ -70,6 +81,27 @@ impl IssuanceAudit {
             received: AtomicUsize::new(0),
             failed: AtomicUsize::new(0),
         }
+    }
+
+    /// The run's register feed.
+    pub fn feed(&self) -> &RegisterFeed {
+        &self.feed
+    }
+
+    /// The register an answer to `request` is judged by: as it stood at its reception
+    /// time, with the changes accepted before its first answer arrived.
+    pub fn register_for(&self, request: &IssuanceRequest) -> Arc<Fixtures> {
+        let watermark = {
+            let mut answered = self
+                .answered_with
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            *answered
+                .entry(request.reception.request_id)
+                .or_insert_with(|| self.feed.watermark())
+        };
+        self.feed
+            .register_at(request.reception.reception_time, watermark)
     }
 
     /// A menu the candidate answered for `card_serial`.
@@ -125,9 +157,10 @@ impl IssuanceAudit {
             // A municipality the fixtures do not know: the echo check still applies.
             return Ok(());
         };
-        let chosen = self.chosen_persons(municipality, request);
+        let fixtures = self.register_for(request);
+        let chosen = self.chosen_persons(&fixtures, municipality, request);
         let audited = audit(
-            &self.fixtures,
+            &fixtures,
             Asked {
                 municipality: claim,
                 request,
@@ -142,7 +175,7 @@ impl IssuanceAudit {
                 failure.findings.extend(reused);
                 Err(failure)
             }
-            (Ok(()), false) => Err(failure(&self.fixtures, request, issuance, reused)),
+            (Ok(()), false) => Err(failure(&fixtures, request, issuance, reused)),
         }
     }
 
@@ -181,14 +214,19 @@ impl IssuanceAudit {
 
     /// The persons a 世帯の一部 request's member ids stand for, by the names of the
     /// last menu seen for the card; `None` when unknown.
-    fn chosen_persons(&self, municipality: &str, request: &IssuanceRequest) -> Option<Vec<String>> {
+    fn chosen_persons(
+        &self,
+        fixtures: &Fixtures,
+        municipality: &str,
+        request: &IssuanceRequest,
+    ) -> Option<Vec<String>> {
         if request.options.scope != Some(Scope::Members) {
             return None;
         }
         let members = self.members.lock().ok()?;
         let choices = members.get(&(municipality.to_owned(), request.card_serial.clone()))?;
-        let card = self.fixtures.card_by_serial(&request.card_serial)?;
-        let holder = self.fixtures.register.person(&card.person)?;
+        let card = fixtures.card_by_serial(&request.card_serial)?;
+        let holder = fixtures.register.person(&card.person)?;
         let household = holder.household.as_deref()?;
         request
             .options
@@ -196,7 +234,7 @@ impl IssuanceAudit {
             .iter()
             .map(|id| {
                 let (_, name) = choices.iter().find(|(m, _)| m == id)?;
-                self.fixtures
+                fixtures
                     .register
                     .household_members(household)
                     .find(|p| &p.name == name)

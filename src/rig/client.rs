@@ -106,6 +106,21 @@ impl AuditedClient {
         self.inner.registration(municipality, id).await
     }
 
+    /// `POST /v1/municipalities/{code}/register-events` (異動連携). An event the
+    /// candidate answers `200` is recorded in the run's [`super::RegisterFeed`] before
+    /// this returns, so every later audit judges by the register with it.
+    pub async fn register_event(
+        &self,
+        municipality: &str,
+        event: &kofu_profile::register_event::RegisterEvent,
+    ) -> Result<Reply<kofu_profile::register_event::RegisterEventReceipt>, ClientError> {
+        let reply = self.inner.register_event(municipality, event).await?;
+        if let Reply::Ok { status: 200, .. } = &reply {
+            self.audit.feed().delivered(municipality, event);
+        }
+        Ok(reply)
+    }
+
     /// Any request, for conformance probes (see [`CandidateClient::raw`]).
     pub async fn raw(
         &self,

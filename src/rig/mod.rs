@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod client;
 pub mod faulty;
+pub mod feed;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -25,6 +26,7 @@ use crate::terminal::center_link::CenterLink;
 
 pub use audit::{IssuanceAudit, IssuedVia};
 pub use client::AuditedClient;
+pub use feed::RegisterFeed;
 
 /// Errors starting the rig: setup errors (exit code 2).
 #[derive(Debug, thiserror::Error)]

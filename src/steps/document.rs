@@ -277,8 +277,8 @@ fn unchosen_items_absent(world: &mut KofuWorld) {
         panic!("scenario error: this check is for 住民票 types");
     };
     let text = pdf::squeeze(&facts(world, &issuance).text);
-    let rig = world.rig().clone();
-    let register = &rig.fixtures.register;
+    let at_reception = world.register_for(&req);
+    let register = &at_reception.register;
     // Values printed anyway (a 本籍 may be the prefix of the address, the 筆頭者 may be
     // a listed person): only values found nowhere in them can betray an unchosen item.
     let printed: Vec<String> = checks::expected::printed_values(&issuance.content)

@@ -24,11 +24,13 @@ fn stated(world: &KofuWorld, issuance: &Issuance) -> Content {
         .rev()
         .find(|(_, i)| i.issuance_id == issuance.issuance_id)
         .map(|(r, _)| r);
+    // The register as it stood at the request's reception time (異動連携).
+    let register = req.map_or_else(|| ctx.fixtures.clone(), |r| world.register_for(r));
     let holder = world
         .scene
         .card
         .as_ref()
-        .and_then(|c| ctx.fixtures.register.person(&c.person));
+        .and_then(|c| register.register.person(&c.person));
     let municipality = ctx
         .candidate
         .municipalities
@@ -42,14 +44,8 @@ fn stated(world: &KofuWorld, issuance: &Issuance) -> Content {
         // The request carries the candidate's member ids; expect the chosen persons.
         options.members = world.choice.options.members.clone();
     }
-    checks::expected::content(
-        &ctx.fixtures,
-        municipality,
-        holder,
-        req.certificate,
-        &options,
-    )
-    .unwrap_or_else(|_| issuance.content.clone())
+    checks::expected::content(&register, municipality, holder, req.certificate, &options)
+        .unwrap_or_else(|_| issuance.content.clone())
 }
 
 /// Fail the step when the certificate PDF holds anything but the certificate: a
@@ -64,7 +60,14 @@ pub(super) fn require_clean(world: &KofuWorld, issuance: &Issuance, bytes: &[u8]
         .filter(|m| m.code == issuance.municipality)
         .map(|m| m.mayor_name.clone())
         .collect();
-    let watch = pdf_forensics::watch(&ctx.fixtures, &stated(world, issuance), &mayor);
+    let register = world
+        .answers
+        .issuances
+        .iter()
+        .rev()
+        .find(|(_, i)| i.issuance_id == issuance.issuance_id)
+        .map_or_else(|| ctx.fixtures.clone(), |(r, _)| world.register_for(r));
+    let watch = pdf_forensics::watch(&register, &stated(world, issuance), &mayor);
     if let Some(findings) = pdf_forensics::verdict(bytes, &watch) {
         fail(
             &format!(

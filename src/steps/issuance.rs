@@ -11,8 +11,13 @@ use super::params::{Certificate, ScopeName};
 use crate::checks::{self, expect_eq, fail};
 use crate::world::KofuWorld;
 
+/// A new certificate is a new choice: the options chosen for another type do not carry
+/// over (a scenario that asks for a 住民票 and then a 附票 chooses afresh).
 #[given(expr = "証明書 {certificate} を選ぶ")]
 fn choose_certificate(world: &mut KofuWorld, name: Certificate) {
+    if world.choice.certificate != Some(name.0) {
+        world.choice.options = kofu_profile::IssuanceOptions::default();
+    }
     world.choice.certificate = Some(name.0);
 }
 
@@ -82,12 +87,11 @@ async fn member_ids(
         .find(|i| i.certificate == certificate)
         .map(|i| i.members.clone())
         .unwrap_or_default();
-    let rig = world.rig().clone();
+    let register = world.register_now();
     persons
         .iter()
         .map(|id| {
-            let name = rig
-                .fixtures
+            let name = register
                 .register
                 .person(id)
                 .map(|p| p.name.clone())
@@ -224,7 +228,9 @@ pub(super) fn expected_content(
     req: &IssuanceRequest,
 ) -> kofu_profile::content::Content {
     let rig = world.rig().clone();
-    let holder = holder(world);
+    // The register as it stood at the request's reception time (異動連携).
+    let register = world.register_for(req);
+    let holder = holder(world, &register);
     let code = world.municipality_code();
     let municipality = rig
         .candidate
@@ -237,25 +243,20 @@ pub(super) fn expected_content(
         // The request carries the candidate's member ids; expect the chosen persons.
         options.members = world.choice.options.members.clone();
     }
-    checks::expected::content(
-        &rig.fixtures,
-        municipality,
-        holder,
-        req.certificate,
-        &options,
-    )
-    .unwrap_or_else(|e| panic!("scenario error: {e}"))
+    checks::expected::content(&register, municipality, holder, req.certificate, &options)
+        .unwrap_or_else(|e| panic!("scenario error: {e}"))
 }
 
-fn holder(world: &KofuWorld) -> &kofu_fixtures::Person {
+fn holder<'a>(
+    world: &KofuWorld,
+    register: &'a kofu_fixtures::Fixtures,
+) -> &'a kofu_fixtures::Person {
     let card = world
         .scene
         .card
         .as_ref()
         .unwrap_or_else(|| panic!("no card was placed"));
-    world
-        .rig()
-        .fixtures
+    register
         .register
         .person(&card.person)
         .unwrap_or_else(|| panic!("card {} names an unknown person", card.id))

@@ -200,10 +200,8 @@ fn menu_years_at_reception(world: &mut KofuWorld, name: Certificate) {
     let claims = claims_for(world, &code);
     let date = kofu_profile::time::jst_date(&world.reception_time());
     let person_id = world.placed_card().person.clone();
-    let expected = match (
-        claims.offer(t),
-        world.rig().fixtures.register.person(&person_id),
-    ) {
+    let register = world.register_now();
+    let expected = match (claims.offer(t), register.register.person(&person_id)) {
         (Some(offer), Some(person)) => {
             crate::checks::expected::fiscal_year::menu_years(offer, &claims, person, date)
         }

@@ -21,6 +21,8 @@
 //! - [`settlement`]: print outcomes, records, fee table, statements, reconciliation.
 //! - [`store_day`]: 実店舗試験, a business day at every terminal.
 //! - [`faults`]: 異常系試験, faults between the center and the candidate, and restarts.
+//! - [`feed`]: 異動連携, register changes delivered to the candidate.
+//! - [`feed_day`]: 異動連携の営業日, a store-trial day with changes during business hours.
 //! - [`additions`]: 追加試験, an added certificate type or operator.
 //! - [`options`]: the plain options a step picks when the scenario names none.
 
@@ -29,6 +31,8 @@ pub mod center;
 pub mod connection;
 pub mod document;
 pub mod faults;
+pub mod feed;
+pub mod feed_day;
 pub mod forensics;
 pub mod honesty;
 pub mod issuance;

@@ -59,6 +59,7 @@ fn place_unknown_card(world: &mut KofuWorld) {
         person: String::new(),
         pin: "0000".to_owned(),
         state: kofu_fixtures::CardState::Valid,
+        reserved_for: None,
     });
 }
 

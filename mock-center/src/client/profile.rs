@@ -8,6 +8,7 @@ use kofu_profile::menu::{Menu, MenuRequest};
 use kofu_profile::outcome::OutcomeReport;
 use kofu_profile::paths;
 use kofu_profile::records::{IssuanceRecord, Records};
+use kofu_profile::register_event::{RegisterEvent, RegisterEventReceipt};
 use kofu_profile::registration::{Registration, RegistrationRequest};
 use kofu_profile::resend;
 use reqwest::Method;
@@ -127,6 +128,24 @@ impl CandidateClient {
         let path = paths::registration(&segment(municipality), &segment(id));
         self.call::<(), _>("registration", Method::GET, path, None, Resend::NEVER)
             .await
+    }
+
+    /// `POST /v1/municipalities/{code}/register-events` (異動連携), as the municipality's
+    /// register systems send it: one attempt; a re-delivery is the caller's decision.
+    pub async fn register_event(
+        &self,
+        municipality: &str,
+        event: &RegisterEvent,
+    ) -> Result<Reply<RegisterEventReceipt>, ClientError> {
+        let path = paths::register_events(&segment(municipality));
+        self.call(
+            "register-event",
+            Method::POST,
+            path,
+            Some(event),
+            Resend::NEVER,
+        )
+        .await
     }
 
     /// Any request, for conformance probes: malformed bodies, oversized bodies, wrong

@@ -15,6 +15,7 @@ use kofu_profile::content::{
 };
 use kofu_profile::{CertificateType, IssuanceOptions, Scope};
 
+pub mod as_of;
 pub mod fiscal_year;
 mod printed;
 

@@ -99,6 +99,7 @@ pub(super) fn phase_name(phase: &str) -> &str {
         "settlement" => "清算試験",
         "store-trial" => "実店舗試験",
         "additions" => "追加試験",
+        "register-feed" => "異動連携試験",
         "unphased" => "工程なし",
         other => other,
     }

@@ -11,8 +11,7 @@ use crate::world::KofuWorld;
 
 fn person_name(world: &KofuWorld, id: &str) -> String {
     world
-        .rig()
-        .fixtures
+        .register_now()
         .register
         .person(id)
         .unwrap_or_else(|| panic!("no fixture person `{id}`"))

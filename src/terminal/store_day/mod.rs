@@ -11,5 +11,5 @@
 mod plan;
 mod visits;
 
-pub use plan::{Behaviour, DayPlan, Queue, Visit, plan};
+pub use plan::{Behaviour, DayPlan, Queue, Visit, plan, plan_for};
 pub use visits::{DayTally, run};

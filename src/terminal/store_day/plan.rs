@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, FixedOffset, NaiveDate, TimeDelta};
 use kofu_fixtures::Fixtures;
+use kofu_fixtures::Reservation;
 use kofu_fixtures::card::CardState;
 use kofu_profile::CertificateType;
 use serde::Serialize;
@@ -69,12 +70,49 @@ const OPENING: (u32, u32) = (6, 40);
 /// Minutes between visits at one terminal.
 const SPACING_MINUTES: i64 = 23;
 
-/// Plan a day: `visits_per_terminal` visits at every terminal of the fixtures.
+impl DayPlan {
+    /// The visits from `from` (inclusive) until `until` (exclusive), at the same
+    /// terminals: the day cut where a register change arrives.
+    pub fn between(
+        &self,
+        from: Option<DateTime<FixedOffset>>,
+        until: Option<DateTime<FixedOffset>>,
+    ) -> DayPlan {
+        let inside = |v: &&Visit| from.is_none_or(|f| v.at >= f) && until.is_none_or(|u| v.at < u);
+        DayPlan {
+            date: self.date,
+            seed: self.seed,
+            queues: self
+                .queues
+                .iter()
+                .map(|q| Queue {
+                    terminal: q.terminal.clone(),
+                    visits: q.visits.iter().filter(inside).cloned().collect(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Plan a day: `visits_per_terminal` visits at every terminal of the fixtures, by the
+/// holders of the cards no scenario reserves.
 pub fn plan(
     fixtures: &Fixtures,
     date: NaiveDate,
     seed: u64,
     visits_per_terminal: usize,
+) -> DayPlan {
+    plan_for(fixtures, date, seed, visits_per_terminal, None)
+}
+
+/// Plan a day whose residents hold the valid cards reserved for `pool` (none: the cards
+/// no scenario reserves).
+pub fn plan_for(
+    fixtures: &Fixtures,
+    date: NaiveDate,
+    seed: u64,
+    visits_per_terminal: usize,
+    pool: Option<Reservation>,
 ) -> DayPlan {
     let mut rng = fastrand::Rng::with_seed(seed);
     let terminals = TerminalProfile::all(fixtures);
@@ -83,7 +121,7 @@ pub fn plan(
     let valid: Vec<&kofu_fixtures::Card> = fixtures
         .cards
         .iter()
-        .filter(|c| c.state == CardState::Valid && c.reserved_for.is_none())
+        .filter(|c| c.state == CardState::Valid && c.reserved_for == pool)
         .collect();
     let refused: Vec<&kofu_fixtures::Card> = fixtures
         .cards

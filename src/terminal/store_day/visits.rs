@@ -50,7 +50,8 @@ pub struct DayTally {
 }
 
 impl DayTally {
-    fn merge(&mut self, other: Self) {
+    /// Add `other`'s counts to these (the day run in parts).
+    pub fn merge(&mut self, other: Self) {
         self.visits += other.visits;
         self.issued += other.issued;
         self.printed_copies += other.printed_copies;
