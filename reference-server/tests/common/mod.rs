@@ -20,6 +20,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tower::ServiceExt as _;
 
+pub mod live;
+
 pub const AOBADAI: &str = "990001";
 pub const SHIRASUNA: &str = "990002";
 pub const SCENARIO_TIME: &str = "2026-11-26T10:00:00+09:00";
