@@ -21,6 +21,9 @@ use kofu_profile::registration::RegistrationStatus;
 use crate::defects::{Defect, Defects};
 use crate::store::EventRow;
 
+/// At most this many views are cached; the cache starts again beyond.
+const CACHED_VIEWS: usize = 64;
+
 /// The register at one time, with what the feed records beside it.
 #[derive(Debug)]
 pub struct RegisterView {
@@ -237,6 +240,9 @@ impl Feed {
         let view = Arc::new(self.build(&applicable));
         let mut events = self.lock();
         if events.generation == generation {
+            if events.cache.len() >= CACHED_VIEWS {
+                events.cache.clear();
+            }
             events.cache.insert(count, view.clone());
         }
         view
