@@ -22,7 +22,7 @@
     ならば 証明書が交付される
     かつ 記載事項は住民記録と一致する
 
-  @requires-type-inkan @catches-feed-event-id-conflict-accepted @rule-feed-idempotent
+  @requires-type-inkan @catches-feed-event-id-conflict-accepted @rule-feed-idempotent @rule-feed-order-of-checks
   シナリオ: 同じ事象IDで別の異動を届けると断られ、先の異動だけが効力を持つ
     前提 カード "C230" を置く
     もし 異動連携で "2026-11-26T10:00:00+09:00" に効力を生じる次の異動を届ける
@@ -44,7 +44,7 @@
     もし 1 通を請求する
     ならば 記載事項の氏名は "小川 健太" である
 
-  @requires-type-inkan @catches-feed-unknown-person-accepted @rule-feed-invalid
+  @requires-type-inkan @catches-feed-unknown-person-accepted @rule-feed-invalid @rule-feed-order-of-checks
   シナリオ: 住民記録にない人・世帯・申請を名指す異動と空の項目は invalid-request で断られ、何も変えない
     もし 異動連携で "2026-11-26T10:00:00+09:00" に効力を生じる次の異動を届ける
       | 種類 | 印鑑登録の廃止 |

@@ -69,7 +69,7 @@ async fn hold<S: AsyncRead + Unpin>(stream: &mut S) {
 
 fn response(status: u16, body: &str) -> Vec<u8> {
     format!(
-        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n{VERSION_HEADER}: 1.1\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        "HTTP/1.1 {status} X\r\ncontent-type: application/json\r\n{VERSION_HEADER}: 1.2\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     )
     .into_bytes()
@@ -347,7 +347,7 @@ async fn a_success_is_parsed_and_the_version_header_is_sent() {
     assert!(
         request
             .to_ascii_lowercase()
-            .contains("kofu-profile-version: 1.1\r\n"),
+            .contains("kofu-profile-version: 1.2\r\n"),
         "{request}"
     );
 }

@@ -230,7 +230,10 @@ mod tests {
             r#"{ "event_id": "5b1d7c9e-0c1e-4f7d-9d8e-3b0f6f2c8a11", "effective_at": "2026-11-26T10:00:00+09:00", "change": { "kind": "seal-abolished", "person": "R201" }, "more": true }"#,
             r#"{ "event_id": "5b1d7c9e-0c1e-4f7d-9d8e-3b0f6f2c8a11", "change": { "kind": "seal-abolished", "person": "R201" } }"#,
         ] {
-            assert!(serde_json::from_str::<RegisterEvent>(json).is_err(), "{json}");
+            assert!(
+                serde_json::from_str::<RegisterEvent>(json).is_err(),
+                "{json}"
+            );
         }
     }
 

@@ -103,6 +103,13 @@ fn registration() {
 }
 
 #[test]
+fn register_feed() {
+    round_trip_all(&samples::register_events());
+    round_trip_all(&samples::register_changes());
+    round_trip_all(&samples::register_event_receipts());
+}
+
+#[test]
 fn errors_and_codes() {
     round_trip_all(&samples::error_bodies());
     round_trip_all(&ErrorCode::ALL);

@@ -100,6 +100,18 @@ impl Known {
         }
         Self { names, numbers }
     }
+
+    /// The name and フリガナ of a `name-changed` event in an exchange kofu recorded.
+    fn sent_by_kofu(&mut self, exchange: &Value) {
+        let change = &exchange["request_body"]["json"]["change"];
+        if change["kind"] == "name-changed" {
+            for field in ["name", "kana"] {
+                if let Some(text) = change[field].as_str() {
+                    self.names.insert(squeeze(text));
+                }
+            }
+        }
+    }
 }
 
 /// A name without any white space (ASCII or 全角).
@@ -129,11 +141,22 @@ fn digits(text: &str) -> String {
 /// Scan the evidence of `run_dir` against `fixtures`. `Err(NotSynthetic)` lists every
 /// name or number that is not the fixtures'.
 pub fn scan(run_dir: &Path, fixtures: &Fixtures) -> Result<ScanReport, CertifyError> {
-    let known = Known::of(fixtures);
+    let mut known = Known::of(fixtures);
     let mut report = ScanReport::default();
     let mut findings = Vec::new();
     let evidence = run_dir.join("evidence");
-    for (relative, path) in files_under(&evidence)? {
+    let files = files_under(&evidence)?;
+    // Names kofu itself sent through the register feed (異動連携: a changed name) are
+    // the scenarios' synthetic data too.
+    for (relative, path) in &files {
+        if relative.ends_with("register-event.json")
+            && let Ok(text) = std::fs::read(path)
+            && let Ok(value) = serde_json::from_slice::<Value>(&text)
+        {
+            known.sent_by_kofu(&value);
+        }
+    }
+    for (relative, path) in files {
         if !relative.ends_with(".json") {
             continue;
         }
@@ -259,6 +282,22 @@ mod tests {
             Some(20)
         );
         assert_eq!(number_shape("R001"), None);
+    }
+
+    #[test]
+    fn a_name_kofu_sent_through_the_register_feed_is_known() {
+        let fixtures = Fixtures::load_default().unwrap();
+        let mut known = Known::of(&fixtures);
+        let exchange = serde_json::json!({
+            "operation": "register-event",
+            "request_body": {"json": {"change": {
+                "kind": "name-changed", "person": "R214", "name": "𠮷岡 花子", "kana": "ヨシオカ ハナコ"
+            }}},
+        });
+        assert!(!known.names.contains("𠮷岡花子"));
+        known.sent_by_kofu(&exchange);
+        assert!(known.names.contains("𠮷岡花子"));
+        assert!(known.names.contains("ヨシオカハナコ"));
     }
 
     #[test]

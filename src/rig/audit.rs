@@ -136,7 +136,16 @@ impl IssuanceAudit {
         if let Err(failure) = self.check(municipality, request, issuance) {
             self.failed.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(issuance = %issuance.issuance_id, "issuance audit failed");
-            panic!("{failure}\n  ({})", via.words());
+            let register = if Arc::ptr_eq(&self.register_for(request), &self.fixtures) {
+                String::new()
+            } else {
+                format!(
+                    "\n  judged by the register as it stood at {}: the fixtures with the register \
+                     changes (異動連携) in force then",
+                    request.reception.reception_time.to_rfc3339()
+                )
+            };
+            panic!("{failure}\n  ({}){register}", via.words());
         }
     }
 

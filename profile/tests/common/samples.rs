@@ -11,6 +11,10 @@ use kofu_profile::issuance::{Document, Issuance, IssuanceRequest};
 use kofu_profile::menu::{MemberChoice, Menu, MenuItem, MenuRequest};
 use kofu_profile::outcome::{CopyOutcome, CopyState, Outcome, OutcomeReport};
 use kofu_profile::records::{IssuanceRecord, Records};
+use kofu_profile::register_event::{
+    MemberRelationship, ReceiptStatus, RegisterChange, RegisterEvent, RegisterEventReceipt,
+    RegistrationDecision,
+};
 use kofu_profile::registration::{Registration, RegistrationRequest, RegistrationStatus};
 use kofu_profile::{CertificateType, ErrorBody, ErrorCode, IssuanceOptions, Reception, Scope};
 use serde::Serialize;
@@ -406,6 +410,104 @@ pub fn error_bodies() -> Vec<ErrorBody> {
         .collect()
 }
 
+/// One register change of every kind (異動連携).
+pub fn register_changes() -> Vec<RegisterChange> {
+    let person = || "R201".to_owned();
+    vec![
+        RegisterChange::MovedIn {
+            person: person(),
+            household: "H204".into(),
+            relationship: "子".into(),
+            date: date("2026-11-26"),
+        },
+        RegisterChange::MovedOut {
+            person: person(),
+            date: date("2026-11-26"),
+            new_address: "架空県海辺市港町五丁目1番1号".into(),
+        },
+        RegisterChange::Died {
+            person: person(),
+            date: date("2026-11-26"),
+        },
+        RegisterChange::HouseholdChanged {
+            person: person(),
+            household: "H206".into(),
+            relationship: "弟".into(),
+            date: date("2026-11-26"),
+        },
+        RegisterChange::HouseholdHeadChanged {
+            household: "H207".into(),
+            head: "R213".into(),
+            relationships: member_relationships(),
+        },
+        RegisterChange::NameChanged {
+            person: person(),
+            name: "\u{20BB7}岡 花子".into(),
+            kana: "ヨシオカ ハナコ".into(),
+        },
+        RegisterChange::SealRegistered {
+            person: person(),
+            seal_number: "29202".into(),
+        },
+        RegisterChange::SealAbolished { person: person() },
+        RegisterChange::DvStarted { person: person() },
+        RegisterChange::DvEnded { person: person() },
+        RegisterChange::TaxCorrected {
+            person: person(),
+            fiscal_year: 2025,
+            total_income: 4_100_000,
+            municipal_tax: 143_500,
+            prefectural_tax: 94_300,
+        },
+        RegisterChange::RegistrationDecided {
+            registration_id: "REG-990001-000221".into(),
+            decision: RegistrationDecision::Rejected,
+        },
+    ]
+}
+
+/// 続柄 to a new 世帯主.
+pub fn member_relationships() -> Vec<MemberRelationship> {
+    vec![
+        MemberRelationship {
+            person: "R213".into(),
+            relationship: "世帯主".into(),
+        },
+        MemberRelationship {
+            person: "R212".into(),
+            relationship: "父".into(),
+        },
+    ]
+}
+
+/// Register events, one per change kind, in JST and in UTC.
+pub fn register_events() -> Vec<RegisterEvent> {
+    register_changes()
+        .into_iter()
+        .enumerate()
+        .map(|(i, change)| RegisterEvent {
+            event_id: uuid(&format!("5b1d7c9e-0c1e-4f7d-9d8e-3b0f6f2c8a{i:02}")),
+            effective_at: if i % 2 == 0 {
+                time("2026-11-26T10:00:00+09:00")
+            } else {
+                time("2026-11-26T01:00:00Z")
+            },
+            change,
+        })
+        .collect()
+}
+
+/// Both receipts.
+pub fn register_event_receipts() -> Vec<RegisterEventReceipt> {
+    [ReceiptStatus::Applied, ReceiptStatus::AlreadyApplied]
+        .into_iter()
+        .map(|status| RegisterEventReceipt {
+            event_id: uuid("5b1d7c9e-0c1e-4f7d-9d8e-3b0f6f2c8a11"),
+            status,
+        })
+        .collect()
+}
+
 fn push<T: Serialize>(out: &mut Vec<(String, String, Value)>, schema: &str, values: &[T]) {
     for (i, v) in values.iter().enumerate() {
         out.push((
@@ -481,6 +583,23 @@ pub fn as_json() -> Vec<(String, String, Value)> {
             RegistrationStatus::Approved,
             RegistrationStatus::Rejected,
         ],
+    );
+    push(&mut out, "RegisterEvent", &register_events());
+    push(&mut out, "RegisterChange", &register_changes());
+    push(&mut out, "MemberRelationship", &member_relationships());
+    push(
+        &mut out,
+        "RegistrationDecision",
+        &[
+            RegistrationDecision::Approved,
+            RegistrationDecision::Rejected,
+        ],
+    );
+    push(&mut out, "RegisterEventReceipt", &register_event_receipts());
+    push(
+        &mut out,
+        "ReceiptStatus",
+        &[ReceiptStatus::Applied, ReceiptStatus::AlreadyApplied],
     );
     push(&mut out, "ErrorBody", &error_bodies());
     push(&mut out, "ErrorCode", &ErrorCode::ALL);
