@@ -10,6 +10,7 @@ use kofu_fixtures::Reservation;
 
 use super::feed::{deliver_applied, table_change};
 use super::params::{Date, DateTime3339};
+use super::store_day::{DayReady, day_ready};
 use crate::checks::fail;
 use crate::terminal::store_day::{self, DayTally};
 use crate::world::KofuWorld;
@@ -28,18 +29,12 @@ fn change_during_the_day(world: &mut KofuWorld, at: DateTime3339, step: &Step) {
 
 #[when(expr = "すべての事業者の全端末で1台あたり {int} 人の来店を、異動を届けながら受け付ける")]
 async fn run_day_with_changes(world: &mut KofuWorld, per_terminal: usize) {
-    let Some((date, seed)) = world.store_day.plan else {
-        fail(
-            "store trial: no business date and seed",
-            "set them first (実店舗試験の営業日は …)",
-            &world.evidence_dir,
-        );
-    };
-    let fixtures = world.rig().fixtures.clone();
-    let jpki = match kofu_mock_center::jpki::TestJpki::generate(&fixtures) {
-        Ok(j) => j,
-        Err(e) => panic!("the test JPKI failed: {}", crate::steps::error_chain(&e)),
-    };
+    let DayReady {
+        date,
+        seed,
+        fixtures,
+        jpki,
+    } = day_ready(world);
     let plan = store_day::plan_for(&fixtures, date, seed, per_terminal, world.store_day.pool);
     let journal = world.kiosk.journal.clone();
     let link = world.center_link();

@@ -32,8 +32,16 @@ fn day(world: &mut KofuWorld, date: Date, seed: u64) {
     world.store_day.plan = Some((date.0, seed));
 }
 
-#[when(expr = "すべての事業者の全端末で1台あたり {int} 人の来店を同時に受け付ける")]
-async fn run_day(world: &mut KofuWorld, per_terminal: usize) {
+/// The day's business date, seed, fixtures and its own test JPKI (PIN typos during the
+/// day never lock a card another scenario uses).
+pub(super) struct DayReady {
+    pub date: chrono::NaiveDate,
+    pub seed: u64,
+    pub fixtures: Arc<kofu_fixtures::Fixtures>,
+    pub jpki: kofu_mock_center::jpki::TestJpki,
+}
+
+pub(super) fn day_ready(world: &KofuWorld) -> DayReady {
     let Some((date, seed)) = world.store_day.plan else {
         fail(
             "store trial: no business date and seed",
@@ -42,11 +50,26 @@ async fn run_day(world: &mut KofuWorld, per_terminal: usize) {
         );
     };
     let fixtures = world.rig().fixtures.clone();
-    // The day's own cards: PIN typos here never lock a card another scenario uses.
     let jpki = match kofu_mock_center::jpki::TestJpki::generate(&fixtures) {
         Ok(j) => j,
         Err(e) => panic!("the test JPKI failed: {}", crate::steps::error_chain(&e)),
     };
+    DayReady {
+        date,
+        seed,
+        fixtures,
+        jpki,
+    }
+}
+
+#[when(expr = "すべての事業者の全端末で1台あたり {int} 人の来店を同時に受け付ける")]
+async fn run_day(world: &mut KofuWorld, per_terminal: usize) {
+    let DayReady {
+        date,
+        seed,
+        fixtures,
+        jpki,
+    } = day_ready(world);
     let plan = store_day::plan(&fixtures, date, seed, per_terminal);
     let journal = world.kiosk.journal.clone();
     let link = world.center_link();
