@@ -26,6 +26,9 @@ struct Cli {
 enum Command {
     /// Run the conformance suite (default: against the bundled reference server).
     Run(RunArgs),
+    /// 負荷試験: a peak day at the candidate's limit, sized on the command line, every
+    /// document audited and the day reconciled; prints throughput and latency figures.
+    Load(LoadArgs),
     /// List the reference server's defect switches: name, then description.
     Defects,
     /// Run the bundled reference issuance server standalone.
@@ -133,6 +136,53 @@ struct RunArgs {
     /// splits the same way, and the N parts hold every scenario once.
     #[arg(long, value_name = "K/N")]
     shard: Option<kofu::run::Shard>,
+}
+
+#[derive(clap::Args)]
+struct LoadArgs {
+    /// Base URL of the candidate (omit to load the bundled reference server).
+    #[arg(long)]
+    server: Option<String>,
+    /// Container image of the candidate, `NAME[:TAG]`, present in the local Docker engine.
+    #[arg(long, value_name = "NAME[:TAG]", conflicts_with_all = ["server", "defects"])]
+    image: Option<String>,
+    /// Municipality profile (TOML) the candidate claims; repeatable. A profile may claim
+    /// `[latency_budget]` (p95 per operation, ms), which the day then checks.
+    #[arg(long = "municipality")]
+    municipalities: Vec<PathBuf>,
+    /// PEM trust anchor of the candidate's server certificate (https).
+    #[arg(long)]
+    server_ca: Option<PathBuf>,
+    /// Switch on a defect of the bundled reference server (repeatable).
+    #[arg(long = "defect", conflicts_with = "server")]
+    defects: Vec<String>,
+    /// Terminals per terminal of the fixtures' operators (concurrency = this × 12).
+    #[arg(long, default_value_t = 2)]
+    lanes: usize,
+    /// Visits per terminal per business day; the schedule spaces them to fit business
+    /// hours whatever the number.
+    #[arg(long, default_value_t = 8)]
+    visits_per_lane: usize,
+    /// Seed of the day's plan (the same seed plans the same day).
+    #[arg(long, default_value_t = 20261211)]
+    seed: u64,
+    /// Business date of the (first) day, YYYY-MM-DD.
+    #[arg(long, value_parser = parse_date)]
+    date: Option<chrono::NaiveDate>,
+    /// Soak mode: run day after day until this many seconds have passed, and show
+    /// kofu's resident memory after the first and the last day.
+    #[arg(long, value_name = "SECONDS", default_value_t = 0)]
+    soak: u64,
+    /// Overall deadline in seconds (0: none).
+    #[arg(long, value_name = "SECONDS", default_value_t = 3600)]
+    deadline: u64,
+    /// Base folder of reports.
+    #[arg(long, default_value = "reports")]
+    report_dir: PathBuf,
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| format!("{s}: {e} (YYYY-MM-DD)"))
 }
 
 #[derive(clap::Args)]
@@ -394,6 +444,7 @@ fn main() -> ExitCode {
 async fn dispatch(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Run(args) => run(args).await,
+        Command::Load(args) => load(args).await,
         Command::Defects => {
             use std::io::Write as _;
             let mut stdout = std::io::stdout().lock();
@@ -548,6 +599,47 @@ async fn interruptible(
     Ok(outcome)
 }
 
+async fn load(args: LoadArgs) -> anyhow::Result<i32> {
+    let candidate = candidate_spec(
+        args.server,
+        args.image,
+        args.municipalities,
+        args.server_ca,
+        None,
+        args.defects,
+    )?;
+    let mut options = RunOptions::repository(candidate);
+    options.tags = Some("@phase-load".to_owned());
+    options.report_dir = args.report_dir;
+    options.features = repo_dir("features", None);
+    options.fixtures = repo_dir("fixtures", None);
+    options.deadline = (args.deadline > 0).then(|| std::time::Duration::from_secs(args.deadline));
+    options.load = kofu::rig::LoadKnobs {
+        lanes: Some(args.lanes),
+        visits_per_lane: Some(args.visits_per_lane),
+        seed: Some(args.seed),
+        date: args.date,
+        soak: kofu::steps::load::soak(args.soak),
+    };
+    let outcome = match interruptible(options, "the load run was cancelled").await {
+        Ok(outcome) => outcome?,
+        Err(code) => return Ok(code),
+    };
+    if let Some(error) = &outcome.error {
+        eprintln!("kofu: {}", kofu_mock_center::client::error_chain(error));
+    }
+    match std::fs::read_to_string(outcome.run_dir.join("load.txt")) {
+        Ok(table) => print!("{table}"),
+        Err(_) => println!("load: no figures were written (the day did not run)"),
+    }
+    use std::io::IsTerminal as _;
+    let colour = kofu::report::text::colour_allowed(std::io::stdout().is_terminal());
+    print!("{}", outcome.summary.render_with(colour));
+    println!("report: {}", outcome.run_dir.display());
+    println!("{}", outcome.summary.closing_line());
+    Ok(outcome.exit_code)
+}
+
 async fn run(args: RunArgs) -> anyhow::Result<i32> {
     let candidate = candidate_spec(
         args.server,
@@ -569,6 +661,7 @@ async fn run(args: RunArgs) -> anyhow::Result<i32> {
         waivers: args.waivers,
         rerun_failed: args.rerun_failed,
         shard: args.shard,
+        load: kofu::rig::LoadKnobs::default(),
     };
     if kofu::built_in::is_built_in(&options.features) {
         eprintln!("kofu: running the features built into kofu");
@@ -699,6 +792,7 @@ async fn certify(args: CertifyArgs) -> anyhow::Result<i32> {
         waivers: None,
         rerun_failed: None,
         shard: None,
+        load: kofu::rig::LoadKnobs::default(),
     };
     let outcome = match interruptible(options, "nothing was sealed").await {
         Ok(outcome) => outcome?,

@@ -175,6 +175,9 @@ pub struct StoreDay {
     )>,
     /// The plan the day ran.
     pub planned: Option<crate::terminal::store_day::DayPlan>,
+    /// Business days the day ran for, from the plan's date (a soak runs several; 0 and 1
+    /// both mean one).
+    pub days: usize,
 }
 
 /// 異常系試験: the scenario's own network with its fault injector and center.
@@ -225,6 +228,8 @@ pub struct KofuWorld {
     pub faults: Faults,
     /// The register changes delivered (異動連携).
     pub feed: Feed,
+    /// 負荷試験: the peak day's figures.
+    pub load: Option<crate::terminal::store_day::timing::LoadReport>,
 }
 
 impl KofuWorld {

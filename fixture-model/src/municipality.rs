@@ -31,10 +31,30 @@ pub struct Municipality {
     pub restrictions: Restrictions,
     /// Offered certificate types, in menu order.
     pub certificates: Vec<CertificateOffer>,
+    /// 負荷試験: the latency the candidate claims for this municipality. Absent: the load
+    /// phase reports its figures only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latency_budget: Option<LatencyBudget>,
     /// 清算: settlement figures, where a profile states them (the 追加試験 profiles under
     /// `fixtures/additions/`). Optional: absent from the bundled profiles.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub settlement: Option<Settlement>,
+}
+
+/// The 95th percentile per operation the candidate claims, in milliseconds, measured by
+/// kofu's terminals through the center on a peak day (`[latency_budget]`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatencyBudget {
+    /// Card read with the menus.
+    #[serde(default)]
+    pub card_and_menu_p95_ms: Option<u32>,
+    /// Issuance.
+    #[serde(default)]
+    pub issue_p95_ms: Option<u32>,
+    /// Print outcome report.
+    #[serde(default)]
+    pub outcome_p95_ms: Option<u32>,
 }
 
 /// 清算 figures of a municipality: what it pays, independent of any one transaction.

@@ -63,6 +63,22 @@ impl std::fmt::Debug for MockCenter {
     }
 }
 
+/// 負荷試験: the sizes `kofu load` asks for; a field left `None` keeps the scenario's.
+#[derive(Debug, Clone, Default)]
+pub struct LoadKnobs {
+    /// Terminals per fixture terminal (`--lanes`).
+    pub lanes: Option<usize>,
+    /// Visits per terminal (`--visits-per-lane`).
+    pub visits_per_lane: Option<usize>,
+    /// Seed of the day's plan (`--seed`).
+    pub seed: Option<u64>,
+    /// Business date of the first day (`--date`).
+    pub date: Option<chrono::NaiveDate>,
+    /// Soak mode (`--soak SECONDS`): run day after day until this much time has passed,
+    /// sampling kofu's memory after each day.
+    pub soak: Option<std::time::Duration>,
+}
+
 /// The run's shared actors and read-only context, shared by every scenario.
 #[derive(Debug)]
 pub struct Rig {
@@ -76,6 +92,8 @@ pub struct Rig {
     pub additions: Additions,
     /// The in-process mock center.
     pub center: MockCenter,
+    /// 負荷試験: the sizes asked for on the command line.
+    pub load: LoadKnobs,
     audit: Arc<IssuanceAudit>,
 }
 
@@ -120,6 +138,7 @@ impl Rig {
                 jpki,
                 link,
             },
+            load: LoadKnobs::default(),
             audit,
         })
     }

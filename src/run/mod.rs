@@ -61,6 +61,8 @@ pub struct RunOptions {
     pub rerun_failed: Option<PathBuf>,
     /// Only this part of the selection runs (`--shard K/N`).
     pub shard: Option<Shard>,
+    /// 負荷試験: the sizes `kofu load` asks for.
+    pub load: crate::rig::LoadKnobs,
 }
 
 impl RunOptions {
@@ -81,6 +83,7 @@ impl RunOptions {
             waivers: None,
             rerun_failed: None,
             shard: None,
+            load: crate::rig::LoadKnobs::default(),
         }
     }
 }
@@ -203,11 +206,11 @@ async fn run_in(
     };
     let candidate_key = candidate.identity_key();
 
-    let ctx = Arc::new(
-        Rig::start(fixtures.clone(), candidate, run_dir.to_owned(), additions)
-            .await
-            .map_err(|e| (url.clone(), RunError::Rig(e)))?,
-    );
+    let mut rig = Rig::start(fixtures.clone(), candidate, run_dir.to_owned(), additions)
+        .await
+        .map_err(|e| (url.clone(), RunError::Rig(e)))?;
+    rig.load = options.load.clone();
+    let ctx = Arc::new(rig);
     let results: Results = Arc::new(Mutex::new(Collected::default()));
     let features = run_features(options, ctx.clone(), tags, narrowing, results.clone());
     let deadline_hit = match options.deadline {

@@ -20,6 +20,7 @@
 //! - [`center`]: single calls through the mock center's terminal API.
 //! - [`settlement`]: print outcomes, records, fee table, statements, reconciliation.
 //! - [`store_day`]: 実店舗試験, a business day at every terminal.
+//! - [`load`]: 負荷試験, a peak day at the candidate's limit, with its figures.
 //! - [`faults`]: 異常系試験, faults between the center and the candidate, and restarts.
 //! - [`feed`]: 異動連携, register changes delivered to the candidate.
 //! - [`feed_day`]: 異動連携の営業日, a store-trial day with changes during business hours.
@@ -37,6 +38,7 @@ pub mod forensics;
 pub mod honesty;
 pub mod issuance;
 pub mod kiosk;
+pub mod load;
 pub mod menu;
 pub mod options;
 pub mod params;

@@ -173,7 +173,8 @@ async fn close_day(world: &mut KofuWorld, at_least: usize) {
         );
     };
     let entries = world.kiosk.journal.entries();
-    let ledgers = gather_ledgers(world, &entries, date, date, None).await;
+    let last = date + chrono::Days::new(world.store_day.days.saturating_sub(1) as u64);
+    let ledgers = gather_ledgers(world, &entries, date, last, None).await;
     let r = settlement::reconcile(&world.rig().fixtures, &ledgers);
     let dir = world.rig().run_dir.join("settlement");
     if let Err(e) = settlement::report::write_report(&dir, &r, &entries) {

@@ -100,6 +100,7 @@ pub(super) fn phase_name(phase: &str) -> &str {
         "store-trial" => "実店舗試験",
         "additions" => "追加試験",
         "register-feed" => "異動連携試験",
+        "load" => "負荷試験",
         "unphased" => "工程なし",
         other => other,
     }

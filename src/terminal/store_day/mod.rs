@@ -9,7 +9,8 @@
 //! candidate's menus and answers. Times come from the plan, never from a clock.
 
 mod plan;
+pub mod timing;
 mod visits;
 
-pub use plan::{Behaviour, DayPlan, Queue, Visit, plan, plan_for};
-pub use visits::{DayTally, run};
+pub use plan::{Behaviour, DayPlan, Layout, Queue, Visit, plan, plan_for, plan_laid_out};
+pub use visits::{DayTally, run, run_timed};

@@ -105,6 +105,45 @@ pub fn plan(
     plan_for(fixtures, date, seed, visits_per_terminal, None)
 }
 
+/// Who visits, and at how many terminals.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// The residents hold the valid cards reserved for this pool (none: the cards no
+    /// scenario reserves).
+    pub pool: Option<Reservation>,
+    /// Terminals per fixture terminal: 1 is the stores as the fixtures describe them; a
+    /// peak day (負荷試験) adds terminals `<id>-2`, `<id>-3`, … beside each one.
+    pub lanes: usize,
+}
+
+impl Default for Layout {
+    fn default() -> Self {
+        Self {
+            pool: None,
+            lanes: 1,
+        }
+    }
+}
+
+/// Last minute a first-placed card may be scheduled: well before the center closes
+/// at 23:00, with the offsets of every terminal and the random delay added.
+const LAST_START: (u32, u32) = (22, 30);
+
+/// Seconds between two visits at one terminal: [`SPACING_MINUTES`] while a day of
+/// `visits` fits into business hours, less when it would run past them, so a plan of any
+/// size stays inside 06:40–23:00.
+fn spacing_seconds(visits: usize, terminals: usize) -> i64 {
+    let window =
+        i64::from(LAST_START.0 * 60 + LAST_START.1) - i64::from(OPENING.0 * 60 + OPENING.1);
+    let offsets = 2 * i64::try_from(terminals.saturating_sub(1)).unwrap_or(0) + 20;
+    let available = (window - offsets).max(60) * 60;
+    let wanted = SPACING_MINUTES * 60;
+    match i64::try_from(visits).unwrap_or(i64::MAX) {
+        0 | 1 => wanted,
+        v => wanted.min(available / (v - 1)).max(1),
+    }
+}
+
 /// Plan a day whose residents hold the valid cards reserved for `pool` (none: the cards
 /// no scenario reserves).
 pub fn plan_for(
@@ -114,9 +153,39 @@ pub fn plan_for(
     visits_per_terminal: usize,
     pool: Option<Reservation>,
 ) -> DayPlan {
+    plan_laid_out(
+        fixtures,
+        date,
+        seed,
+        visits_per_terminal,
+        Layout { pool, lanes: 1 },
+    )
+}
+
+/// Plan a day with `layout`: `visits_per_terminal` visits at each of its terminals.
+pub fn plan_laid_out(
+    fixtures: &Fixtures,
+    date: NaiveDate,
+    seed: u64,
+    visits_per_terminal: usize,
+    layout: Layout,
+) -> DayPlan {
+    let Layout { pool, lanes } = layout;
     let mut rng = fastrand::Rng::with_seed(seed);
-    let terminals = TerminalProfile::all(fixtures);
+    let terminals: Vec<TerminalProfile> = TerminalProfile::all(fixtures)
+        .into_iter()
+        .flat_map(|t| {
+            (1..=lanes.max(1)).map(move |lane| {
+                let mut t = t.clone();
+                if lane > 1 {
+                    t.id.terminal = format!("{}-{lane}", t.id.terminal);
+                }
+                t
+            })
+        })
+        .collect();
     let n = terminals.len().max(1);
+    let spacing = spacing_seconds(visits_per_terminal, n);
     // Cards reserved for other scenarios (the register feed's) never visit.
     let valid: Vec<&kofu_fixtures::Card> = fixtures
         .cards
@@ -141,10 +210,10 @@ pub fn plan_for(
         let mine: Vec<&&kofu_fixtures::Card> = valid.iter().skip(t).step_by(n).collect::<Vec<_>>();
         let mut visits = Vec::with_capacity(visits_per_terminal);
         for i in 0..visits_per_terminal {
-            let minutes = SPACING_MINUTES * i64::try_from(i).unwrap_or(0)
-                + 2 * i64::try_from(t).unwrap_or(0)
-                + rng.i64(0..20);
-            let at = opening + TimeDelta::minutes(minutes);
+            let seconds = spacing * i64::try_from(i).unwrap_or(0)
+                + 120 * i64::try_from(t).unwrap_or(0)
+                + 60 * rng.i64(0..20);
+            let at = opening + TimeDelta::seconds(seconds);
             let card = if rng.u8(0..100) < 6 && !refused.is_empty() {
                 refused[rng.usize(0..refused.len())].id.clone()
             } else if mine.is_empty() {
@@ -189,6 +258,34 @@ mod tests {
     fn fixtures() -> Fixtures {
         Fixtures::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures"))
             .expect("the repository's fixtures load")
+    }
+
+    #[test]
+    fn a_day_of_any_size_stays_inside_business_hours() {
+        let f = fixtures();
+        let date = NaiveDate::from_ymd_opt(2026, 12, 11).expect("date");
+        for (visits, lanes) in [(41, 1), (42, 1), (300, 1), (120, 8), (2000, 2)] {
+            let p = plan_laid_out(&f, date, 11, visits, Layout { pool: None, lanes });
+            let all: Vec<&Visit> = p.queues.iter().flat_map(|q| q.visits.iter()).collect();
+            assert_eq!(all.len(), visits * lanes * TerminalProfile::all(&f).len());
+            for v in all {
+                let t = v.at.time();
+                assert!(
+                    t >= chrono::NaiveTime::from_hms_opt(6, 30, 0).expect("t"),
+                    "{t}"
+                );
+                assert!(
+                    t < chrono::NaiveTime::from_hms_opt(23, 0, 0).expect("t"),
+                    "{visits}x{lanes}: {t}"
+                );
+            }
+            let ids: BTreeSet<&str> = p
+                .queues
+                .iter()
+                .map(|q| q.terminal.id.terminal.as_str())
+                .collect();
+            assert_eq!(ids.len(), p.queues.len(), "every lane is its own terminal");
+        }
     }
 
     #[test]

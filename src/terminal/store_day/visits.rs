@@ -3,7 +3,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use kofu_fixtures::Fixtures;
 use kofu_mock_center::jpki::TestJpki;
@@ -13,6 +13,7 @@ use kofu_profile::menu::{Menu, MenuItem};
 use serde::Serialize;
 
 use super::plan::{Behaviour, DayPlan, Visit};
+use super::timing::{Operation, Timing};
 use crate::terminal::TerminalProfile;
 use crate::terminal::center_link::CenterLink;
 use crate::terminal::journal::Journal;
@@ -83,19 +84,30 @@ pub async fn run(
     fixtures: &Fixtures,
     journal: &Arc<Journal>,
 ) -> DayTally {
+    run_timed(plan, link, jpki, fixtures, journal, None).await
+}
+
+/// [`run`], timing every operation into `timing` when given (the load phase).
+pub async fn run_timed(
+    plan: &DayPlan,
+    link: &CenterLink,
+    jpki: &TestJpki,
+    fixtures: &Fixtures,
+    journal: &Arc<Journal>,
+    timing: Option<&Timing>,
+) -> DayTally {
     let queues = plan.queues.iter().map(|q| async move {
         let mut tally = DayTally::default();
         for visit in &q.visits {
-            serve(
-                visit,
-                &q.terminal,
+            let at = Visitor {
+                terminal: &q.terminal,
                 link,
                 jpki,
                 fixtures,
                 journal,
-                &mut tally,
-            )
-            .await;
+                timing,
+            };
+            serve(visit, &at, &mut tally).await;
         }
         tally
     });
@@ -148,15 +160,50 @@ fn choose(menus: &[Menu], visit: &Visit, max_copies: u8) -> Option<MenuPick> {
     })
 }
 
-async fn serve(
-    visit: &Visit,
-    terminal: &TerminalProfile,
-    link: &CenterLink,
-    jpki: &TestJpki,
-    fixtures: &Fixtures,
-    journal: &Arc<Journal>,
-    tally: &mut DayTally,
-) {
+/// Where a visit happens, and what it needs.
+struct Visitor<'a> {
+    terminal: &'a TerminalProfile,
+    link: &'a CenterLink,
+    jpki: &'a TestJpki,
+    fixtures: &'a Fixtures,
+    journal: &'a Arc<Journal>,
+    timing: Option<&'a Timing>,
+}
+
+impl Visitor<'_> {
+    fn took(&self, op: Operation, started: Instant, answered: Result<(), String>) {
+        if let Some(t) = self.timing {
+            match answered {
+                Ok(()) => t.answered(op, started.elapsed()),
+                Err(code) => t.refused(op, &code),
+            }
+        }
+    }
+}
+
+/// The short code of a failed operation: the center's code, else what the terminal
+/// itself stopped at.
+fn session_code(e: &SessionError) -> String {
+    match e {
+        SessionError::Kiosk(k) => return k.code(),
+        SessionError::WrongScreen { .. } => "terminal-wrong-screen",
+        SessionError::TooManyCopies { .. } => "terminal-too-many-copies",
+        SessionError::NotOffered(_) => "terminal-not-on-menu",
+        SessionError::InsufficientPayment { .. } => "terminal-payment",
+        SessionError::UnexpectedIssuance(_) => "terminal-unexpected-issuance",
+    }
+    .into()
+}
+
+async fn serve(visit: &Visit, at: &Visitor<'_>, tally: &mut DayTally) {
+    let Visitor {
+        terminal,
+        link,
+        jpki,
+        fixtures,
+        journal,
+        ..
+    } = *at;
     tally.visits += 1;
     let label = format!(
         "{} {} card {}",
@@ -171,12 +218,14 @@ async fn serve(
         tally.anomalies.push(format!("{label}: no such test card"));
         return;
     };
+    let started = Instant::now();
     let mut session =
         match KioskSession::place_card(link.clone(), terminal.clone(), journal.clone(), visit.at)
             .await
         {
             Ok(s) => s,
             Err(e) => {
+                at.took(Operation::CardAndMenu, started, Err(e.code()));
                 tally
                     .anomalies
                     .push(format!("{label}: the center opened no session: {e}"));
@@ -191,7 +240,13 @@ async fn serve(
         };
         let _ = session.enter_pin(card, typo).await;
     }
-    if let Err(e) = session.enter_pin(card, &fixture.pin).await {
+    let read = session.enter_pin(card, &fixture.pin).await;
+    at.took(
+        Operation::CardAndMenu,
+        started,
+        read.as_ref().map(|_| ()).map_err(session_code),
+    );
+    if let Err(e) = read {
         match session.screen() {
             Screen::Ended(Ending::CardLocked | Ending::CardRefused(_)) => tally.cards_refused += 1,
             _ => tally
@@ -207,7 +262,14 @@ async fn serve(
         session.close().await;
         return;
     };
-    if let Err(e) = session.choose(&selection).await {
+    let started = Instant::now();
+    let chosen = session.choose(&selection).await;
+    at.took(
+        Operation::Issue,
+        started,
+        chosen.as_ref().map(|_| ()).map_err(session_code),
+    );
+    if let Err(e) = chosen {
         let what = match &e {
             SessionError::Kiosk(k) => format!("{} ({})", k.code(), k),
             other => other.to_string(),
@@ -259,7 +321,14 @@ async fn serve(
             .anomalies
             .push(format!("{label}: payment refused: {e}"));
     }
-    match session.print(&mut printer).await {
+    let started = Instant::now();
+    let printed = session.print(&mut printer).await;
+    at.took(
+        Operation::Outcome,
+        started,
+        printed.as_ref().map(|_| ()).map_err(session_code),
+    );
+    match printed {
         Ok(receipt) => {
             tally.printed_copies += u64::from(receipt.printed);
             if receipt.printed < issued.issuance.copies {
