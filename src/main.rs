@@ -157,11 +157,11 @@ struct LoadArgs {
     #[arg(long = "defect", conflicts_with = "server")]
     defects: Vec<String>,
     /// Terminals per terminal of the fixtures' operators (concurrency = this × 12).
-    #[arg(long, default_value_t = 2)]
+    #[arg(long, default_value_t = 3)]
     lanes: usize,
     /// Visits per terminal per business day; the schedule spaces them to fit business
     /// hours whatever the number.
-    #[arg(long, default_value_t = 8)]
+    #[arg(long, default_value_t = 12)]
     visits_per_lane: usize,
     /// Seed of the day's plan (the same seed plans the same day).
     #[arg(long, default_value_t = 20261211)]
