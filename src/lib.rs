@@ -18,6 +18,7 @@
 //! - [`rig`]: the run's shared actors, started by the engine.
 //! - [`candidate`]: how a candidate is reached (a URL, or the bundled reference server).
 //! - [`certify`]: 認証モード, the sealed evidence bundle of `kofu certify` and its check.
+//! - [`bench`]: the overhead benchmark of `kofu bench` (kofu's path against a bare client).
 //! - [`additions`]: 追加試験, `--added type:CODE|operator:CODE` and the tag selection.
 //! - [`applicability`]: which scenarios the municipality profile rules out, and why.
 //! - [`world`]: the cucumber World of one scenario (state only).
@@ -29,6 +30,7 @@
 
 pub mod additions;
 pub mod applicability;
+pub mod bench;
 pub mod built_in;
 pub mod candidate;
 pub mod certify;

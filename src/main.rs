@@ -29,6 +29,9 @@ enum Command {
     /// 負荷試験: a peak day at the candidate's limit, sized on the command line, every
     /// document audited and the day reconciled; prints throughput and latency figures.
     Load(LoadArgs),
+    /// The overhead benchmark: N transactions through kofu (terminal, center, audit)
+    /// against the same calls from a bare client, one at a time and concurrently.
+    Bench(BenchArgs),
     /// List the reference server's defect switches: name, then description.
     Defects,
     /// Run the bundled reference issuance server standalone.
@@ -179,6 +182,28 @@ struct LoadArgs {
     /// Base folder of reports.
     #[arg(long, default_value = "reports")]
     report_dir: PathBuf,
+}
+
+#[derive(clap::Args)]
+struct BenchArgs {
+    /// Base URL of the candidate (omit to measure against the bundled reference server).
+    #[arg(long)]
+    server: Option<String>,
+    /// Municipality profile (TOML) the candidate claims; repeatable.
+    #[arg(long = "municipality")]
+    municipalities: Vec<PathBuf>,
+    /// PEM trust anchor of the candidate's server certificate (https).
+    #[arg(long)]
+    server_ca: Option<PathBuf>,
+    /// Transactions per path and mode (menu, issuance, outcome report each).
+    #[arg(long, default_value_t = 200)]
+    transactions: usize,
+    /// Transactions at once in the concurrent mode.
+    #[arg(long, default_value_t = 8)]
+    concurrency: usize,
+    /// Write the figures as JSON here too.
+    #[arg(long, value_name = "FILE")]
+    json: Option<PathBuf>,
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -445,6 +470,7 @@ async fn dispatch(command: Command) -> anyhow::Result<i32> {
     match command {
         Command::Run(args) => run(args).await,
         Command::Load(args) => load(args).await,
+        Command::Bench(args) => bench(args).await,
         Command::Defects => {
             use std::io::Write as _;
             let mut stdout = std::io::stdout().lock();
@@ -597,6 +623,41 @@ async fn interruptible(
         kofu::candidate::container::remove_own().await;
     }
     Ok(outcome)
+}
+
+async fn bench(args: BenchArgs) -> anyhow::Result<i32> {
+    let candidate = candidate_spec(
+        args.server,
+        None,
+        args.municipalities,
+        args.server_ca,
+        None,
+        Vec::new(),
+    )?;
+    let scratch = kofu::bench::scratch_in(&std::env::temp_dir());
+    let fixtures_dir = repo_dir("fixtures", None);
+    let fixtures =
+        kofu::built_in::unpack_both(&repo_dir("features", None), &fixtures_dir, &scratch)
+            .map(|(_, fixtures)| fixtures)?;
+    let options = kofu::bench::BenchOptions {
+        candidate,
+        fixtures,
+        transactions: args.transactions,
+        concurrency: args.concurrency,
+        scratch: scratch.clone(),
+    };
+    eprintln!(
+        "kofu bench: {} transactions per path, one at a time and {} at once",
+        options.transactions, options.concurrency
+    );
+    let figures = kofu::bench::bench(&options).await;
+    let _ = std::fs::remove_dir_all(&scratch);
+    let figures = figures?;
+    print!("{}", figures.table());
+    if let Some(path) = args.json {
+        std::fs::write(&path, serde_json::to_string_pretty(&figures)?)?;
+    }
+    Ok(0)
 }
 
 async fn load(args: LoadArgs) -> anyhow::Result<i32> {
