@@ -31,22 +31,27 @@ const TEXT_GAP: f32 = 10.0;
 /// Em box of the font, relative to the baseline, in em: -0.12 .. 0.88.
 const EM_TOP: f32 = 0.88;
 
-/// Seals already drawn, by the text they show.
-static CACHE: LazyLock<Mutex<HashMap<String, Vec<u8>>>> =
+/// Seals already made, by the text they show: krilla images, whose pixels krilla
+/// compressed (deflate) and hashed when the image was made. An [`Image`] is a shared
+/// handle, so every PDF with the same seal writes those compressed bytes as they are
+/// instead of compressing its 256 × 256 pixels again; the PDF bytes are the same either
+/// way.
+static CACHE: LazyLock<Mutex<HashMap<String, Image>>> =
     LazyLock::new(|| Mutex::new(HashMap::new()));
 
-/// The seal for a mayor's title, generated on first use and cached.
+/// The seal for a mayor's title, generated and compressed on first use and cached.
 pub(crate) fn seal_image(mayor_title: &str, face: &Face) -> Image {
     let text = format!("{}之印", mayor_title.trim());
     let mut cache = CACHE.lock().unwrap_or_else(|e| e.into_inner());
     if cache.len() > 32 {
         cache.clear();
     }
-    let rgba = cache
+    cache
         .entry(text)
-        .or_insert_with_key(|text| seal_rgba(text, face))
-        .clone();
-    Image::from_rgba8(rgba, SEAL_PX as u32, SEAL_PX as u32)
+        .or_insert_with_key(|text| {
+            Image::from_rgba8(seal_rgba(text, face), SEAL_PX as u32, SEAL_PX as u32)
+        })
+        .clone()
 }
 
 /// Collects a glyph outline as straight edges in supersampled pixel space.
