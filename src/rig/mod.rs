@@ -13,11 +13,11 @@ pub mod faulty;
 pub mod feed;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use kofu_fixtures::Fixtures;
 use kofu_mock_center::center::{CenterConfig, Clock, RunningCenter};
-use kofu_mock_center::client::{ClientConfig, DirEvidence};
+use kofu_mock_center::client::{CandidateClient, ClientConfig, DirEvidence, NoEvidence};
 use kofu_mock_center::jpki::TestJpki;
 
 use crate::additions::Additions;
@@ -95,6 +95,9 @@ pub struct Rig {
     /// 負荷試験: the sizes asked for on the command line.
     pub load: LoadKnobs,
     audit: Arc<IssuanceAudit>,
+    /// The center's client of the candidate, made on first use: one HTTP client, so one
+    /// connection pool, for every scenario, each recording into its own folder.
+    center_client: OnceLock<CandidateClient>,
 }
 
 impl Rig {
@@ -140,20 +143,29 @@ impl Rig {
             },
             load: LoadKnobs::default(),
             audit,
+            center_client: OnceLock::new(),
         })
     }
 
     /// The candidate as the center reaches it (the center's client certificate),
-    /// recording every exchange into `evidence`.
+    /// recording every exchange into `evidence`. Every such client shares the run's
+    /// connections to the candidate: a mutual-TLS handshake per connection, not per
+    /// scenario.
     pub fn candidate_client(&self, evidence: &Path) -> AuditedClient {
-        self.candidate_client_with(self.candidate.center_client(), evidence)
+        let shared = self.center_client.get_or_init(|| {
+            CandidateClient::new(self.candidate.center_client(), Arc::new(NoEvidence))
+                .unwrap_or_else(|e| panic!("cannot configure the client for the candidate: {e}"))
+        });
+        let sink = Arc::new(DirEvidence::new(evidence.to_owned()));
+        AuditedClient::new(shared.with_evidence(sink), self.audit.clone())
     }
 
     /// The candidate reached with other settings (no client certificate, a stranger's,
-    /// another profile version), recording every exchange into `evidence`.
+    /// another profile version, a faults network's), recording every exchange into
+    /// `evidence`: a client of its own, with connections of its own.
     pub fn candidate_client_with(&self, config: ClientConfig, evidence: &Path) -> AuditedClient {
         let sink = Arc::new(DirEvidence::new(evidence.to_owned()));
-        match kofu_mock_center::client::CandidateClient::new(config, sink) {
+        match CandidateClient::new(config, sink) {
             Ok(client) => AuditedClient::new(client, self.audit.clone()),
             Err(e) => panic!("cannot configure the client for the candidate: {e}"),
         }

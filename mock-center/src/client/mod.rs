@@ -73,6 +73,20 @@ impl CandidateClient {
         })
     }
 
+    /// This client recording into `evidence` instead: the same settings and the same HTTP
+    /// client, so the same connection pool. A connection to the candidate (and its TLS
+    /// handshake) made for one is reused by the other; each records only its own
+    /// exchanges. A connection that broke leaves the pool, so a resend after a broken
+    /// connection still goes out on a new one.
+    pub fn with_evidence(&self, evidence: Arc<dyn EvidenceSink>) -> Self {
+        Self {
+            http: self.http.clone(),
+            base: self.base.clone(),
+            config: self.config.clone(),
+            evidence,
+        }
+    }
+
     /// The base URL, without trailing `/`.
     pub fn base_url(&self) -> &str {
         &self.base
@@ -111,6 +125,76 @@ impl CandidateClient {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+    /// A plain HTTP/1.1 server answering `200 ok` to every request, keeping connections
+    /// open, counting the connections it accepted.
+    async fn counting_server() -> (String, Arc<AtomicUsize>) {
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+            .await
+            .unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let accepted = Arc::new(AtomicUsize::new(0));
+        let count = accepted.clone();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                count.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 1024];
+                    while let Ok(n) = s.read(&mut chunk).await {
+                        if n == 0 {
+                            break;
+                        }
+                        buf.extend_from_slice(&chunk[..n]);
+                        while let Some(end) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                            buf.drain(..end + 4);
+                            let answer = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
+                            if s.write_all(answer).await.is_err() {
+                                return;
+                            }
+                        }
+                    }
+                });
+            }
+        });
+        (url, accepted)
+    }
+
+    #[tokio::test]
+    async fn with_evidence_shares_connections_not_evidence() {
+        let (url, accepted) = counting_server().await;
+        let (a, b) = (
+            Arc::new(MemoryEvidence::new()),
+            Arc::new(MemoryEvidence::new()),
+        );
+        let first = CandidateClient::new(ClientConfig::new(url.clone()), a.clone()).unwrap();
+        let second = first.with_evidence(b.clone());
+        for client in [&first, &second, &first] {
+            let raw = client
+                .raw("probe", reqwest::Method::GET, "/", Vec::new(), None)
+                .await
+                .unwrap();
+            assert_eq!(raw.status, 200);
+        }
+        assert_eq!(
+            accepted.load(Ordering::SeqCst),
+            1,
+            "one connection for both"
+        );
+        assert_eq!(a.exchanges().len(), 2);
+        assert_eq!(b.exchanges().len(), 1);
+        assert_eq!(second.base_url(), first.base_url());
+
+        // A client built anew has a pool of its own.
+        let other = CandidateClient::new(ClientConfig::new(url), Arc::new(NoEvidence)).unwrap();
+        other
+            .raw("probe", reqwest::Method::GET, "/", Vec::new(), None)
+            .await
+            .unwrap();
+        assert_eq!(accepted.load(Ordering::SeqCst), 2);
+    }
 
     #[test]
     fn config_errors() {
