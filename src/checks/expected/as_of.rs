@@ -3,7 +3,7 @@
 //! change kinds, what a change does, the timing rule). This is kofu's own reading of
 //! those rules, written from the profile alone; the candidate's view is judged by it.
 
-use chrono::{DateTime, FixedOffset, NaiveDate};
+use chrono::{DateTime, FixedOffset};
 use kofu_fixtures::register::{AddressEntry, ResidentStatus, SealState, TaxAssessment};
 use kofu_fixtures::{Fixtures, Person};
 use kofu_profile::register_event::{RegisterChange, RegisterEvent, RegistrationDecision};
@@ -217,12 +217,6 @@ fn current_address(f: &Fixtures, p: &Person) -> Option<String> {
         .or_else(|| p.household.as_deref().and_then(|h| household_address(f, h)))
 }
 
-/// The JST date of an instant: the date a change's date fields are compared with.
-pub fn jst_date(at: DateTime<FixedOffset>) -> NaiveDate {
-    let jst = FixedOffset::east_opt(9 * 3600).unwrap_or_else(|| unreachable!("valid offset"));
-    at.with_timezone(&jst).date_naive()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -310,7 +304,7 @@ mod tests {
                 person: "R209".into(),
                 household: "H206".into(),
                 relationship: "弟".into(),
-                date: NaiveDate::from_ymd_opt(2026, 11, 26).expect("date"),
+                date: chrono::NaiveDate::from_ymd_opt(2026, 11, 26).expect("date"),
             },
         )];
         let view = apply(

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use hdrhistogram::Histogram;
 use serde::Serialize;
@@ -78,22 +78,6 @@ impl Timing {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         *r.errors.entry((op, code.to_owned())).or_default() += 1;
-    }
-
-    /// Time `call`, recording its latency when it succeeds and `code(error)` when not.
-    pub async fn time<T, E>(
-        &self,
-        op: Operation,
-        call: impl std::future::Future<Output = Result<T, E>>,
-        code: impl Fn(&E) -> String,
-    ) -> Result<T, E> {
-        let started = Instant::now();
-        let out = call.await;
-        match &out {
-            Ok(_) => self.answered(op, started.elapsed()),
-            Err(e) => self.refused(op, &code(e)),
-        }
-        out
     }
 
     /// The figures of what was recorded, over `wall` of running.
