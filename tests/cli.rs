@@ -85,8 +85,13 @@ fn defects_into_a_closed_pipe_exit_0() {
 #[test]
 fn tls_setup_errors_exit_2_and_say_so() {
     let dir = tempfile::tempdir().expect("tempdir");
+    // The server's own temporary folder goes under `tmp/`, so that it goes with `dir` although
+    // the server is killed before it can remove it.
+    let tmp = dir.path().join("tmp");
+    std::fs::create_dir(&tmp).expect("tmp folder");
     let (mut server, url) = spawn_server_in(
         dir.path(),
+        Some(&tmp),
         &["reference-server", "--listen", "127.0.0.1:0"],
         "https://",
     );
@@ -214,18 +219,24 @@ fn a_defect_makes_the_run_exit_1() {
 /// Start a `kofu` server process and read the URL from its banner on stderr. The caller
 /// owns the returned child and reaps it.
 fn spawn_server(args: &[&str], scheme: &str) -> (std::process::Child, String) {
-    spawn_server_in(Path::new("."), args, scheme)
+    spawn_server_in(Path::new("."), None, args, scheme)
 }
 
-/// [`spawn_server`] with `dir` as the working directory.
+/// [`spawn_server`] with `dir` as the working directory and, if given, `tmp` as its
+/// temporary folder (`TMPDIR`).
 #[allow(clippy::zombie_processes)]
-fn spawn_server_in(dir: &Path, args: &[&str], scheme: &str) -> (std::process::Child, String) {
-    let mut child = Command::new(KOFU)
-        .current_dir(dir)
-        .args(args)
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn kofu");
+fn spawn_server_in(
+    dir: &Path,
+    tmp: Option<&Path>,
+    args: &[&str],
+    scheme: &str,
+) -> (std::process::Child, String) {
+    let mut command = Command::new(KOFU);
+    command.current_dir(dir).args(args).stderr(Stdio::piped());
+    if let Some(tmp) = tmp {
+        command.env("TMPDIR", tmp);
+    }
+    let mut child = command.spawn().expect("spawn kofu");
     let stderr = child.stderr.take().expect("stderr");
     let mut reader = BufReader::new(stderr);
     let mut line = String::new();

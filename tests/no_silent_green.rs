@@ -6,22 +6,18 @@ use std::path::PathBuf;
 use kofu::candidate::CandidateSpec;
 use kofu::{RunOptions, exit};
 
-/// Each run reports into its own temporary folder, removed when the test ends.
-static REPORTS: std::sync::LazyLock<tempfile::TempDir> = std::sync::LazyLock::new(|| {
-    tempfile::Builder::new()
-        .prefix("kofu-no-silent-green-")
-        .tempdir()
-        .expect("tempdir")
-});
-
+/// Each run reports into a temporary folder of its own, which [`done`] removes once the
+/// test has read the reports. (A folder shared through a `static` would never be removed:
+/// statics are not dropped.)
 fn options(features: PathBuf, candidate: CandidateSpec) -> RunOptions {
     let mut options = RunOptions::repository(candidate);
     options.features = features;
-    options.report_dir = REPORTS.path().join(uuid::Uuid::new_v4().to_string());
+    options.report_dir =
+        std::env::temp_dir().join(format!("kofu-no-silent-green-{}", uuid::Uuid::new_v4()));
     options
 }
 
-/// Remove a run's reports once the test has read them.
+/// Remove a run's reports (the run's own temporary folder) once the test has read them.
 fn done(run_dir: &std::path::Path) {
     let _ = std::fs::remove_dir_all(run_dir.parent().unwrap_or(run_dir));
 }
