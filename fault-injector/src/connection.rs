@@ -189,7 +189,12 @@ impl Connection {
         let _ = tokio::time::timeout_at(deadline, drain).await;
     }
 
-    async fn exchange(&mut self, stream: &mut TcpStream, request: wire::Request) -> Flow {
+    async fn exchange(&mut self, stream: &mut TcpStream, mut request: wire::Request) -> Flow {
+        let notice = self.settings().hold_notice.clone();
+        let attempt = notice
+            .as_ref()
+            .and_then(|n| request.headers.remove(&n.header))
+            .and_then(|v| v.to_str().ok().map(str::to_owned));
         let exchange = self.shared.next_exchange();
         self.last_exchange = exchange;
         let subject = Subject {
@@ -250,6 +255,11 @@ impl Connection {
             || answer.close
             || self.upstream.as_ref().is_none_or(UpstreamConn::is_closed);
         let head_request = request.method == Method::HEAD;
+        if fault == Some(Fault::HoldAnswer)
+            && let (Some(notice), Some(attempt)) = (&notice, &attempt)
+        {
+            (notice.notify)(attempt);
+        }
         self.deliver(stream, &subject, answer, fault, close, head_request)
             .await
     }

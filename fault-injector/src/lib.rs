@@ -46,7 +46,8 @@
 //! Headers are forwarded as they are except `host` (set to the upstream's authority)
 //! and hop-by-hop headers (dropped); nothing in an answer is rewritten, so a `location`
 //! naming the candidate still names the candidate. The timeline is kept in memory for
-//! the injector's life.
+//! the injector's life. With a [`HoldNotice`], its header is taken off as well and a
+//! held answer ends the center's wait at once.
 
 mod connection;
 mod deliver;
@@ -112,6 +113,27 @@ impl Upstream {
     }
 }
 
+/// Tells the center that an answer it waits for is held past its wait, so that a center
+/// whose wait is an injected clock gives up at once instead of sleeping the wait out.
+/// The center names each attempt in the request header `header`; the injector takes the
+/// header off before forwarding (the candidate never sees it) and, when
+/// [`Fault::HoldAnswer`] holds that exchange's answer, calls `notify` with its value.
+#[derive(Clone)]
+pub struct HoldNotice {
+    /// The request header naming the attempt.
+    pub header: http::HeaderName,
+    /// Called with the attempt's name when its answer is held.
+    pub notify: Arc<dyn Fn(&str) + Send + Sync>,
+}
+
+impl std::fmt::Debug for HoldNotice {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HoldNotice")
+            .field("header", &self.header)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Limits and timeouts of an injector.
 #[derive(Debug, Clone)]
 pub struct Settings {
@@ -127,6 +149,8 @@ pub struct Settings {
     pub max_request_head: usize,
     /// Largest answer body accepted from the candidate.
     pub max_answer_body: usize,
+    /// Whom to tell when an answer is held; `None`: the center's wait runs its course.
+    pub hold_notice: Option<HoldNotice>,
 }
 
 impl Default for Settings {
@@ -137,6 +161,7 @@ impl Default for Settings {
             max_request_body: 1024 * 1024,
             max_request_head: 64 * 1024,
             max_answer_body: 32 * 1024 * 1024,
+            hold_notice: None,
         }
     }
 }

@@ -273,6 +273,47 @@ async fn a_server_that_never_answers_times_out() {
     assert_eq!(evidence.exchanges()[0].status, None);
 }
 
+/// The wait as an injected clock: whoever holds the answer ends the wait by the attempt's
+/// name, and the call fails as timed out at once, long before its timeout.
+#[tokio::test]
+async fn a_wait_signal_ends_the_wait_of_the_named_attempt() {
+    let signal = kofu_mock_center::client::WaitSignal::new();
+    let holder = signal.clone();
+    let addr = serve(move |mut stream, _| {
+        let holder = holder.clone();
+        async move {
+            let request = String::from_utf8_lossy(&read_request(&mut stream).await).into_owned();
+            let attempt = request
+                .lines()
+                .find_map(|l| l.strip_prefix("kofu-attempt: "))
+                .expect("the attempt is named")
+                .trim()
+                .to_owned();
+            assert!(holder.expire(&attempt), "the attempt is waiting");
+            hold(&mut stream).await;
+        }
+    })
+    .await;
+    let evidence = Arc::new(MemoryEvidence::new());
+    let config = ClientConfig {
+        timeout: Duration::from_secs(600),
+        wait_signal: Some(signal),
+        ..ClientConfig::new(format!("http://{addr}"))
+    };
+    let client = CandidateClient::new(config, evidence.clone()).unwrap();
+    let err = client.identity().await.unwrap_err();
+    assert!(matches!(err, ClientError::Timeout { .. }), "{err:?}");
+    let recorded = evidence.exchanges();
+    assert_eq!(recorded.len(), 1, "identity is not resent");
+    assert!(
+        recorded[0]
+            .request_headers
+            .iter()
+            .all(|(name, _)| name != "kofu-attempt"),
+        "the evidence keeps the profile's headers only: the name is for the component in between"
+    );
+}
+
 #[tokio::test]
 async fn a_reset_mid_response_is_a_transport_error() {
     let addr = serve(|mut stream, _| async move {

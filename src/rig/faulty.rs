@@ -1,24 +1,25 @@
 //! 異常系試験's network: a fault injector between a scenario's own mock center and the
 //! candidate, so that one scenario's lost answers, resets and delays touch nobody else.
-//! The center follows the profile's resend rules with a wait the scenario chooses; its
-//! terminals' link passes every issuance handed over through the run's audit seam.
+//! The center follows the profile's resend rules with a wait the scenario chooses, ended
+//! at once for an answer the injector holds; its terminals' link passes every issuance
+//! handed over through the run's audit seam.
 
 use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use kofu_fault_injector::{FaultInjector, Upstream};
+use kofu_fault_injector::{FaultInjector, HoldNotice, Settings, Upstream};
 use kofu_mock_center::center::{CenterConfig, Clock, RunningCenter};
-use kofu_mock_center::client::ClientConfig;
+use kofu_mock_center::client::{ATTEMPT_HEADER, ClientConfig, WaitSignal};
 
 use super::{Rig, RigError};
 use crate::terminal::center_link::CenterLink;
 
-/// The center's wait in the faults phase unless a scenario sets another: short, so that
-/// a timeout costs the suite seconds, and long enough for any call of a healthy
-/// candidate on a busy machine.
-pub const FAULTS_WAIT: Duration = Duration::from_millis(2_000);
+/// The center's wait in the faults phase unless a scenario sets another: the profile's.
+/// A held answer costs no time: the injector ends the center's wait for it at once
+/// ([`WaitSignal`]), so the wait only bounds the answers that are not held.
+pub const FAULTS_WAIT: Duration = kofu_profile::resend::CENTER_WAIT;
 
 /// A scenario's own center, reaching the candidate through a fault injector.
 pub struct FaultyNetwork {
@@ -81,19 +82,34 @@ impl Rig {
         } else {
             None
         };
-        let injector = FaultInjector::start(Upstream {
+        // The center's wait is an injected clock: an answer the injector holds ends the
+        // wait of the attempt that asked for it at once, as if the wait had elapsed.
+        let signal = WaitSignal::new();
+        let expire = signal.clone();
+        let settings = Settings {
+            hold_notice: Some(HoldNotice {
+                header: http::HeaderName::from_static(ATTEMPT_HEADER),
+                notify: Arc::new(move |attempt: &str| {
+                    expire.expire(attempt);
+                }),
+            }),
+            ..Settings::default()
+        };
+        let upstream = Upstream {
             addr,
             server_name,
             tls,
-        })
-        .await
-        .map_err(|e| RigError::Faults(e.to_string()))?;
+        };
+        let injector = FaultInjector::start_with(upstream, settings)
+            .await
+            .map_err(|e| RigError::Faults(e.to_string()))?;
         let client = ClientConfig {
             base_url: injector.url(),
             server_ca_pem: None,
             client_identity: None,
             timeout: wait,
             connect_timeout: wait,
+            wait_signal: Some(signal),
             ..direct
         };
         let config = CenterConfig {

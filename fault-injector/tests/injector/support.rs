@@ -36,6 +36,8 @@ pub struct Seen {
     pub method: String,
     pub path: String,
     pub host: String,
+    /// The names of every header received.
+    pub header_names: Vec<String>,
     pub body: Bytes,
     /// The client certificate presented on this connection.
     pub client_cert: Option<Vec<u8>>,
@@ -178,6 +180,7 @@ async fn serve<I>(
                         .and_then(|h| h.to_str().ok())
                         .unwrap_or("")
                         .to_owned(),
+                    header_names: parts.headers.keys().map(|k| k.to_string()).collect(),
                     body,
                     client_cert: cert,
                 });

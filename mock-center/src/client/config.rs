@@ -32,6 +32,9 @@ pub struct ClientConfig {
     /// reports up to [`kofu_profile::resend::OUTCOME_ATTEMPTS`], menus once more after
     /// `503 unavailable`), with the same request id and body. `false`: one attempt each.
     pub resend: bool,
+    /// Ends an attempt's wait before `timeout` when the component holding its answer says
+    /// so (the faults phase's injector); `None`: the wait is the timeout alone.
+    pub wait_signal: Option<super::WaitSignal>,
 }
 
 impl Default for ClientConfig {
@@ -46,6 +49,7 @@ impl Default for ClientConfig {
             max_response_bytes: 16 * 1024 * 1024,
             profile_version: PROFILE_VERSION.to_owned(),
             resend: true,
+            wait_signal: None,
         }
     }
 }

@@ -12,7 +12,7 @@
 //!   in the TLS handshake.
 //! - `profile`: one method per operation of the profile, and its resends (再送); `transport`: one HTTP exchange under the timeout and the size cap,
 //!   recorded as evidence; `reply`: what a response is read as ([`Reply`],
-//!   [`RawResponse`]).
+//!   [`RawResponse`]); `wait`: the wait as an injected clock ([`WaitSignal`]).
 
 pub mod config;
 pub mod error;
@@ -21,6 +21,7 @@ mod handshake;
 mod profile;
 mod reply;
 mod transport;
+mod wait;
 
 use std::sync::Arc;
 
@@ -31,6 +32,7 @@ pub use error::{ClientError, error_chain};
 pub use evidence::{DirEvidence, EvidenceSink, Exchange, MemoryEvidence, NoEvidence, RecordedBody};
 pub use handshake::HandshakeProbe;
 pub use reply::{RawResponse, Reply, SNIPPET_BYTES, answer_problems};
+pub use wait::{ATTEMPT_HEADER, WaitSignal};
 
 /// The center speaking the profile to one candidate.
 pub struct CandidateClient {

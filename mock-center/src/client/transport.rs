@@ -32,13 +32,39 @@ impl CandidateClient {
         let started_at = chrono::Utc::now();
         let start = Instant::now();
         let mut progress = Progress::default();
-        let outcome = tokio::time::timeout(
-            self.config.timeout,
-            self.exchange(operation, method.clone(), url, headers, body, &mut progress),
-        )
-        .await;
+        // The wait ends when the timeout elapses or, with a wait signal, when the
+        // component holding the answer says so: both are the same timeout.
+        let mut waiting = self
+            .config
+            .wait_signal
+            .as_ref()
+            .map(super::WaitSignal::begin);
+        let named: Vec<(String, String)>;
+        let sent = match &waiting {
+            Some(attempt) => {
+                named = headers
+                    .iter()
+                    .cloned()
+                    .chain([(super::ATTEMPT_HEADER.to_owned(), attempt.name.clone())])
+                    .collect();
+                named.as_slice()
+            }
+            None => headers,
+        };
+        let expired = async {
+            match waiting.as_mut() {
+                Some(attempt) => attempt.expired().await,
+                None => std::future::pending().await,
+            }
+        };
+        let exchange = self.exchange(operation, method.clone(), url, sent, body, &mut progress);
+        let outcome = tokio::select! {
+            answered = tokio::time::timeout(self.config.timeout, exchange) => answered.ok(),
+            () = expired => None,
+        };
+        drop(waiting);
         let elapsed = start.elapsed();
-        let outcome = outcome.unwrap_or_else(|_| {
+        let outcome = outcome.unwrap_or_else(|| {
             Err(ClientError::Timeout {
                 operation: operation.to_owned(),
                 url: url.to_owned(),
