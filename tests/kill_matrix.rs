@@ -18,6 +18,10 @@ async fn every_defect_is_caught_by_its_declared_scenario() {
         .buffer_unordered(PARALLEL_RUNS)
         .collect()
         .await;
+    // Each run silences the panic hook while its scenarios run and puts back the hook it
+    // found; runs that overlap can leave the silent one in place, which would swallow the
+    // message below. Taking the hook registers the default one again.
+    drop(std::panic::take_hook());
     let survivors: Vec<String> = verdicts.into_iter().flatten().collect();
     assert!(
         survivors.is_empty(),
@@ -53,24 +57,61 @@ async fn verdict(defect: Defect) -> Option<String> {
     None
 }
 
+/// A defect is caught when the run fails and every scenario that declares
+/// `@catches-<defect>` is among the failures: a declaration is a claim about that
+/// scenario, so a declared scenario that passes (or is not applicable) with the defect on
+/// is named as a false claim. A claim is made where the tag is written: on a scenario, by
+/// that scenario; on an outline's examples, by those rows together (the defect may bite on
+/// one row only); on a feature, by its scenarios together.
 fn judge(defect: Defect, tag: &str, outcome: &kofu::RunOutcome) -> Option<String> {
-    let declared = outcome
-        .summary
-        .scenarios
-        .iter()
-        .any(|s| s.tags.iter().any(|t| t == tag));
-    if !declared {
-        Some(format!("{}: no scenario declares @{tag}", defect.name()))
-    } else if outcome.exit_code != exit::FAILED || !outcome.summary.failed_with_tag(tag) {
-        Some(format!(
+    use std::collections::BTreeMap;
+    let mut claims: BTreeMap<(&str, usize), Vec<&kofu::report::ScenarioResult>> = BTreeMap::new();
+    for s in &outcome.summary.scenarios {
+        if s.tags.iter().any(|t| t == tag) {
+            let line = if !s.detail.own_tags.iter().any(|t| t == tag) {
+                0
+            } else {
+                // Rows of one examples table: the table's line (row `r` is `r + 1` below it).
+                s.line - s.detail.outline_row.map_or(0, |r| r + 1)
+            };
+            claims.entry((&s.feature, line)).or_default().push(s);
+        }
+    }
+    if claims.is_empty() {
+        return Some(format!("{}: no scenario declares @{tag}", defect.name()));
+    }
+    if outcome.exit_code != exit::FAILED {
+        return Some(format!(
             "{}: exit {} ({})",
             defect.name(),
             outcome.exit_code,
             outcome.summary.closing_line()
-        ))
-    } else {
-        None
+        ));
     }
+    let uncaught: Vec<String> = claims
+        .values()
+        .filter(|rows| {
+            rows.iter()
+                .all(|s| s.verdict != kofu::report::Verdict::Failed)
+        })
+        .map(|rows| {
+            let s = rows[0];
+            format!(
+                "  {}:{} {} ({})",
+                s.feature,
+                s.line,
+                s.scenario,
+                s.verdict.word()
+            )
+        })
+        .collect();
+    (!uncaught.is_empty()).then(|| {
+        format!(
+            "{}: declared by scenarios that did not fail with it on:\n{}",
+            defect.name(),
+            uncaught.join("\n")
+        )
+    })
 }
 
 #[test]

@@ -7,7 +7,7 @@
     前提 受付日時は "2026-11-26T10:00:00+09:00" である
     かつ 証明書 "印鑑登録証明書" を選ぶ
 
-  @regression @rule-content-exact @catches-certificate-number-per-type
+  @regression @rule-content-exact @catches-certificate-number-from-resident-code
   シナリオ: 印鑑登録のある成人に印鑑登録証明書が交付される
     前提 カード "C001" を置く
     もし 1 通を請求する
@@ -24,7 +24,7 @@
     かつ 記載事項は住民記録と一致する
     かつ 文書の本文に氏名が同じ文字で印字されている
 
-  @rule-content-exact @catches-certificate-number-per-type
+  @rule-content-exact @catches-certificate-number-from-resident-code
   シナリオ: 外国人住民の印鑑登録証明書
     前提 カード "C023" を置く
     もし 1 通を請求する

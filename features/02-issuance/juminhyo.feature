@@ -61,7 +61,7 @@
     もし 1 通を請求する
     ならば 交付日は受付日の和暦で印字されている
 
-  @catches-removed-person-listed @catches-household-only-holder @catches-page-subject-missing @catches-page-from-another-document @rule-scope-household @rule-pdf-every-page
+  @catches-removed-person-listed @catches-household-only-holder @catches-page-subject-missing @rule-scope-household @rule-pdf-every-page
   シナリオ: 世帯全員の写しには現在の世帯員全員が載り、消除者は載らない
     前提 カード "C001" を置く
     かつ 交付範囲 "世帯全員" を選ぶ
@@ -183,7 +183,7 @@
     もし 11 通を請求する
     ならば HTTP 422 でエラーコード "invalid-request" が返る
 
-  @catches-page-subject-missing @catches-page-from-another-document @rule-pdf-every-page
+  @catches-wrong-page-count @rule-pdf-every-page
   シナリオ: 8人世帯の世帯全員の写しは3ページ以上にわたり、どのページも同じ証明書と同じ世帯のものである
     前提 カード "C049" を置く
     かつ 証明書 "住民票の写し" を選ぶ
@@ -195,6 +195,21 @@
     かつ 文書は 3 ページ以上である
     かつ 記載事項は住民記録と一致する
     かつ 文書の本文に氏名が同じ文字で印字されている
+
+  @requires-type-koseki-zenbu @catches-page-from-another-document @rule-pdf-every-page
+  シナリオ: 続けて交付された二つの複数ページの証明書は、どのページもそれぞれの証明書のものである
+    前提 カード "C050" を置く
+    かつ 証明書 "戸籍全部事項証明書" を選ぶ
+    もし 1 通を請求する
+    ならば 証明書が交付される
+    かつ 文書は 2 ページ以上である
+    前提 カード "C049" を置く
+    かつ 証明書 "住民票の写し" を選ぶ
+    かつ 交付範囲 "世帯全員" を選ぶ
+    もし 1 通を請求する
+    ならば 証明書が交付される
+    かつ 文書は 2 ページ以上である
+    かつ 記載事項は住民記録と一致する
 
   @catches-member-id-unstable @rule-member-id-stable
   シナリオ: メニューを読んでから2分後の請求でも、メニューの世帯員IDで世帯の一部の写しが交付される

@@ -8,7 +8,7 @@
     前提 受付日時は "2026-11-26T10:00:00+09:00" である
 
   @regression
-  @requires-type-koseki-zenbu @catches-page-from-another-document
+  @requires-type-koseki-zenbu @catches-wrong-page-count
   シナリオ: 住所地が本籍地の人の戸籍全部事項証明書には戸籍の全員が記録順に載る
     前提 カード "C001" を置く
     かつ 証明書 "戸籍全部事項証明書" を選ぶ
@@ -26,7 +26,7 @@
     かつ 文書の本文に記載事項がすべて印字されている
     かつ 証明文と市区町村長の職名・氏名と証明書番号が印字されている
 
-  @requires-type-koseki-zenbu @requires-koseki-non-resident @requires-honseki-municipality @rule-koseki-registration-required @catches-page-from-another-document
+  @requires-type-koseki-zenbu @requires-koseki-non-resident @requires-honseki-municipality @rule-koseki-registration-required @catches-wrong-page-count
   シナリオ: 利用登録が承認された人は本籍地の白砂町から戸籍全部事項証明書を受け取る
     前提 対象の市区町村は "990002" である
     かつ カード "C039" を置く
@@ -71,7 +71,7 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書の本文に氏名が同じ文字で印字されている
 
-  @requires-type-koseki-zenbu @catches-page-subject-missing @rule-pdf-every-page
+  @requires-type-koseki-zenbu @catches-wrong-page-count @rule-pdf-every-page
   シナリオ: 8人の戸籍の全部事項証明書は複数ページにわたり、どのページにも証明書番号と筆頭者がある
     前提 カード "C050" を置く
     かつ 証明書 "戸籍全部事項証明書" を選ぶ

@@ -36,7 +36,7 @@
     もし 1 通を請求する
     ならば 記載事項と本文のスナップショットが一致する
 
-  @requires-type-juminhyo @snapshot-juminhyo-foreign-household @catches-page-from-another-document
+  @requires-type-juminhyo @snapshot-juminhyo-foreign-household @catches-wrong-page-count
   シナリオ: 外国人住民の世帯の住民票の写しのスナップショット
     前提 カード "C023" を置く
     かつ 証明書 "住民票の写し" を選ぶ

@@ -9,7 +9,7 @@
     かつ 対象の市区町村は "990001" である
     かつ 証明書 "戸籍全部事項証明書" を選ぶ
 
-  @rule-koseki-registration-required @catches-page-from-another-document
+  @rule-koseki-registration-required @catches-wrong-page-count
   シナリオ: 住所地と本籍地が同じ人には利用登録なしで戸籍全部事項証明書が交付される
     前提 カード "C001" を置く
     もし メニューを要求する
@@ -28,7 +28,7 @@
     もし 1 通を請求する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @requires-koseki-non-resident @rule-koseki-registration-required @catches-page-from-another-document
+  @requires-koseki-non-resident @rule-koseki-registration-required @catches-wrong-page-count
   シナリオ: 他の市区町村に住む人は、利用登録が承認されていれば交付される
     前提 カード "C047" を置く
     もし メニューを要求する

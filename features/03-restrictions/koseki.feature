@@ -15,7 +15,7 @@
     もし 1 通を請求する
     ならば HTTP 422 でエラーコード "registration-required" が返る
 
-  @catches-page-from-another-document
+  @catches-wrong-page-count
   シナリオ: 利用登録が承認された人には交付される
     前提 カード "C039" を置く
     もし 1 通を請求する

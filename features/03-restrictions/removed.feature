@@ -86,7 +86,7 @@
     もし 利用登録申請を提出する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @requires-type-koseki-zenbu @rule-deceased-holder @catches-certificate-number-per-type
+  @requires-type-koseki-zenbu @rule-deceased-holder @catches-certificate-number-from-resident-code
   シナリオ: 同じ戸籍の生存している妻には戸籍全部事項証明書が交付される
     前提 カード "C030" を置く
     かつ 証明書 "戸籍全部事項証明書" を選ぶ

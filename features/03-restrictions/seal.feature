@@ -31,7 +31,7 @@
     もし 1 通を請求する
     ならば 交付は断られ、窓口への案内だけが返る
 
-  @catches-certificate-number-per-type
+  @catches-certificate-number-from-resident-code
   シナリオ: 有効な印鑑登録のある人には印鑑登録証明書が示され、交付される
     前提 カード "C034" を置く
     もし メニューを要求する
