@@ -8,7 +8,7 @@
   清算書は reports/<run-id>/settlement/ に CSV と JSON で書き出される。
 
   @catches-fee-for-cancelled-copy @catches-cancel-ignored @catches-cancelled-missing-from-records @catches-wrong-fee-table
-  @catches-unknown-operator-rejected @catches-menu-offers-unregistered-seal @snapshot-2026-10-30
+  @catches-unknown-operator-rejected @catches-menu-offers-unregistered-seal @catches-other-resident-under-load @snapshot-2026-10-30
   シナリオ: 2026年10月30日の営業日を閉めると、三つの帳簿が一円まで一致する
     前提 実店舗試験の営業日は "2026-10-30"、乱数の種は 20261030 である
     もし すべての事業者の全端末で1台あたり 40 人の来店を同時に受け付ける
