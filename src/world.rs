@@ -175,8 +175,8 @@ pub struct StoreDay {
     )>,
     /// The plan the day ran.
     pub planned: Option<crate::terminal::store_day::DayPlan>,
-    /// Business days the day ran for, from the plan's date (a soak runs several; 0 and 1
-    /// both mean one).
+    /// Calendar days the day's records span, from the plan's date (a soak runs several,
+    /// skipping the year-end closure; 0 and 1 both mean one).
     pub days: usize,
 }
 

@@ -2,7 +2,7 @@
 //! Decided from the reception time alone (an injected clock): nothing here reads the
 //! system clock and nothing sleeps.
 
-use chrono::{DateTime, Datelike as _, FixedOffset, NaiveTime, Timelike as _};
+use chrono::{DateTime, Datelike as _, FixedOffset, NaiveDate, NaiveTime, Timelike as _};
 
 /// Why a time is outside service.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -20,11 +20,16 @@ pub fn jst() -> FixedOffset {
     FixedOffset::east_opt(9 * 3600).expect("+09:00 is a valid offset")
 }
 
+/// Whether the center serves on the (JST) date `date` at all: every day but 12/29 to 1/3.
+pub fn serves_on(date: NaiveDate) -> bool {
+    let (month, day) = (date.month(), date.day());
+    !((month == 12 && day >= 29) || (month == 1 && day <= 3))
+}
+
 /// Whether the center serves at `at`.
 pub fn check(at: DateTime<FixedOffset>) -> Result<(), Closed> {
     let local = at.with_timezone(&jst());
-    let (month, day) = (local.month(), local.day());
-    if (month == 12 && day >= 29) || (month == 1 && day <= 3) {
+    if !serves_on(local.date_naive()) {
         return Err(Closed::YearEnd);
     }
     let time = NaiveTime::from_hms_opt(local.hour(), local.minute(), local.second())
@@ -56,6 +61,11 @@ mod tests {
         assert_eq!(at("2026-12-28T12:00:00+09:00"), Ok(()));
         assert_eq!(at("2026-12-29T12:00:00+09:00"), Err(Closed::YearEnd));
         assert_eq!(at("2027-01-03T12:00:00+09:00"), Err(Closed::YearEnd));
+        let date = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
+        assert!(serves_on(date("2026-12-28")));
+        assert!(!serves_on(date("2026-12-29")));
+        assert!(!serves_on(date("2027-01-03")));
+        assert!(serves_on(date("2027-01-04")));
         assert_eq!(at("2027-01-04T12:00:00+09:00"), Ok(()));
     }
 }

@@ -48,14 +48,18 @@ async fn run_peak_day(world: &mut KofuWorld, lanes: usize, visits: usize) {
     let mut rss = Vec::new();
     let mut days = 0usize;
     let mut terminals;
+    // A soak runs business day after business day, skipping the center's year-end closure.
+    let mut day = date;
+    let mut last_day;
     loop {
-        let day = date + chrono::Days::new(days as u64);
         let plan = store_day::plan_laid_out(&fixtures, day, seed + days as u64, visits, layout);
         terminals = plan.queues.len();
         let tally =
             store_day::run_timed(&plan, &link, &jpki, &fixtures, &journal, Some(&timing)).await;
         total.merge(tally);
         days += 1;
+        last_day = day;
+        day = next_service_day(day);
         rss.push(ProcessFigures::now().rss_mib);
         match knobs.soak {
             Some(soak) if started.elapsed() < soak => continue,
@@ -75,11 +79,20 @@ async fn run_peak_day(world: &mut KofuWorld, lanes: usize, visits: usize) {
     write(world, &report);
     world.store_day.tally = Some(total);
     if days > 1 {
-        // A soak closes over every day it ran.
+        // A soak closes over every calendar day from the first to the last it ran.
         world.store_day.plan = Some((date, seed));
-        world.store_day.days = days;
+        world.store_day.days = usize::try_from((last_day - date).num_days() + 1).unwrap_or(days);
     }
     world.load = Some(report);
+}
+
+/// The first date after `day` on which the center serves.
+fn next_service_day(day: chrono::NaiveDate) -> chrono::NaiveDate {
+    let mut next = day + chrono::Days::new(1);
+    while !kofu_mock_center::hours::serves_on(next) {
+        next = next + chrono::Days::new(1);
+    }
+    next
 }
 
 /// The figures into the scenario's evidence and the run's folder.
