@@ -286,11 +286,12 @@ async fn a_wait_signal_ends_the_wait_of_the_named_attempt() {
             let attempt = request
                 .lines()
                 .find_map(|l| l.strip_prefix("kofu-attempt: "))
-                .expect("the attempt is named")
-                .trim()
-                .to_owned();
-            assert!(holder.expire(&attempt), "the attempt is waiting");
-            hold(&mut stream).await;
+                .map(str::trim);
+            // An unnamed attempt, or one no longer waiting, gets its connection closed: the
+            // call then fails at once as a transport error, never by sleeping out its wait.
+            if attempt.is_some_and(|a| holder.expire(a)) {
+                hold(&mut stream).await;
+            }
         }
     })
     .await;
