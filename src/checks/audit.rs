@@ -337,20 +337,21 @@ fn document_findings(
                 ))];
             }
         };
-    let pages = match pdf_extract::extract_text_from_mem_by_pages(&bytes) {
-        Ok(p) => p,
-        Err(e) => return vec![Finding::Unreadable(e.to_string())],
-    };
-    let mut out = page_findings(issuance, &pages);
-    // The whole file, not only the pages: nothing but the certificate (profile, The PDF).
-    // The persons the file may name are those the answer states; whether those are the
-    // right ones is the person and content checks' business.
+    // One pass reads the pages' text and scans the whole file, not only the pages:
+    // nothing but the certificate (profile, The PDF). The persons the file may name are
+    // those the answer states; whether those are the right ones is the person and
+    // content checks' business.
     let watch = super::pdf_forensics::watch(
         fixtures,
         &issuance.content,
         std::slice::from_ref(&municipality.mayor_name),
     );
-    if let Some(found) = super::pdf_forensics::verdict(&bytes, &watch) {
+    let reading = match super::pdf_forensics::read(&bytes, &watch) {
+        Ok(r) => r,
+        Err(e) => return vec![Finding::Unreadable(e.to_string())],
+    };
+    let mut out = page_findings(issuance, &reading.pages);
+    if let Some(found) = super::pdf_forensics::summary(&reading.findings) {
         out.push(Finding::PdfNotClean(found));
     }
     out

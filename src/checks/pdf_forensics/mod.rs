@@ -102,10 +102,32 @@ pub struct Watch {
 
 /// Scan a certificate PDF. An empty list means nothing was found.
 pub fn scan(bytes: &[u8], watch: &Watch) -> Result<Vec<Finding>, PdfError> {
+    read(bytes, watch).map(|r| r.findings)
+}
+
+/// What one pass over a certificate PDF read: the findings, and the text each page
+/// shows on paper.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Reading {
+    /// What must not be in the file; empty when nothing was found.
+    pub findings: Vec<Finding>,
+    /// The visible text of each page in page order, one line per text-showing
+    /// operation, decoded through the page's fonts. Text drawn invisibly is left out:
+    /// what a page must print has to be seen on paper.
+    pub pages: Vec<String>,
+}
+
+/// Scan a certificate PDF and read the text of its pages, parsing the file once.
+pub fn read(bytes: &[u8], watch: &Watch) -> Result<Reading, PdfError> {
     let doc = match Document::load_mem(bytes) {
         Ok(doc) => doc,
         // An encrypted file lopdf cannot open with an empty password.
-        Err(_) if contains(bytes, b"/Encrypt") => return Ok(vec![Finding::Encrypted]),
+        Err(_) if contains(bytes, b"/Encrypt") => {
+            return Ok(Reading {
+                findings: vec![Finding::Encrypted],
+                pages: Vec::new(),
+            });
+        }
         Err(e) => return Err(PdfError(e.to_string())),
     };
     let mut scanner = Scanner::new(&doc, watch);
@@ -130,6 +152,8 @@ struct Scanner<'a> {
     others: Vec<(&'a str, &'a str, String)>,
     findings: Vec<Finding>,
     annotation_pages: BTreeMap<ObjectId, u32>,
+    /// The visible text of each page read so far.
+    pages: Vec<String>,
 }
 
 fn name_of(dict: &Dictionary, key: &[u8]) -> Option<String> {
@@ -201,12 +225,16 @@ pub fn watch(
 /// The forensic verdict on a certificate PDF: `None` when the file holds nothing but the
 /// certificate, else a message listing every finding (numbers masked).
 pub fn verdict(bytes: &[u8], watch: &Watch) -> Option<String> {
+    match scan(bytes, watch) {
+        Ok(findings) => summary(&findings),
+        Err(e) => Some(e.to_string()),
+    }
+}
+
+/// The findings as one message, `None` when there are none (numbers masked).
+pub fn summary(findings: &[Finding]) -> Option<String> {
     /// More findings than this are counted, not listed.
     const LISTED: usize = 20;
-    let findings = match scan(bytes, watch) {
-        Ok(f) => f,
-        Err(e) => return Some(e.to_string()),
-    };
     if findings.is_empty() {
         return None;
     }

@@ -19,6 +19,7 @@ impl Scanner<'_> {
                         place: Place::PageText(number),
                         reason: e.to_string(),
                     });
+                    self.pages.push(String::new());
                     continue;
                 }
             };
@@ -39,9 +40,14 @@ impl Scanner<'_> {
                 });
             }
             let mut all = String::new();
+            let mut visible = String::new();
             for (text, hidden) in &painter.runs {
                 all.push_str(text);
                 all.push('\n');
+                if hidden.is_none() {
+                    visible.push_str(text);
+                    visible.push('\n');
+                }
                 if let Some(why) = hidden
                     && text.chars().any(|c| !c.is_whitespace())
                 {
@@ -54,6 +60,7 @@ impl Scanner<'_> {
                 }
             }
             self.text(&all, &Place::PageText(number));
+            self.pages.push(visible);
         }
     }
 }

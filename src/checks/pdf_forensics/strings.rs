@@ -41,6 +41,7 @@ impl<'a> Scanner<'a> {
             others,
             findings: Vec::new(),
             annotation_pages,
+            pages: Vec::new(),
         }
     }
 
@@ -50,8 +51,11 @@ impl<'a> Scanner<'a> {
         }
     }
 
-    pub(super) fn finish(self) -> Vec<Finding> {
-        self.findings
+    pub(super) fn finish(self) -> Reading {
+        Reading {
+            findings: self.findings,
+            pages: self.pages,
+        }
     }
 
     /// Look for numbers and names in a piece of text.

@@ -128,3 +128,19 @@ fn optional_content_is_found_and_its_hidden_text_too() {
         text: "layer".into()
     }));
 }
+
+#[test]
+fn the_page_text_is_what_paper_shows() {
+    let pdf = build(
+        "BT /F1 10 Tf 72 700 Td (No. 42) Tj 0 -12 Td (1/1) Tj ET \
+         BT /F1 10 Tf 1 1 1 rg 72 600 Td (white) Tj ET",
+        |_, _, _| {},
+    );
+    let reading = read(&pdf, &watch()).expect("the file parses");
+    assert_eq!(reading.pages, vec!["No. 42\n1/1\n".to_owned()]);
+    assert_eq!(
+        reading.findings,
+        scan_ok(&pdf),
+        "one pass finds what the scan finds"
+    );
+}
