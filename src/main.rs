@@ -312,7 +312,7 @@ struct CenterArgs {
     /// Honour the reception time a terminal sends (test terminals only).
     #[arg(long)]
     trust_terminal_clock: bool,
-    /// Folder for the evidence of every exchange with candidates.
+    /// Folder for the evidence of every exchange with candidates (exchanges.jsonl, one JSON line each).
     #[arg(long)]
     evidence: Option<PathBuf>,
     /// Folder of the fixtures.

@@ -15,7 +15,8 @@
 //!   hyphens are dropped (the shapes of 住民票コード and 個人番号): it must be a
 //!   register person's 個人番号 or 住民票コード.
 //!
-//! Every `.json` file under `evidence/` must parse. The received PDFs are not read: the
+//! Every `.json` file under `evidence/`, and every line of every `.jsonl` file (a
+//! center's exchanges), must parse. The received PDFs are not read: the
 //! scenarios compare their printed text with the fixtures already.
 
 use std::collections::BTreeSet;
@@ -146,30 +147,46 @@ pub fn scan(run_dir: &Path, fixtures: &Fixtures) -> Result<ScanReport, CertifyEr
     let mut findings = Vec::new();
     let evidence = run_dir.join("evidence");
     let files = files_under(&evidence)?;
-    // Names kofu itself sent through the register feed (異動連携: a changed name) are
-    // the scenarios' synthetic data too.
-    for (relative, path) in &files {
-        if relative.ends_with("register-event.json")
-            && let Ok(text) = std::fs::read(path)
-            && let Ok(value) = serde_json::from_slice::<Value>(&text)
-        {
-            known.sent_by_kofu(&value);
-        }
-    }
+    // Every exchange of the evidence: a `.json` file each, or a line each of a `.jsonl`
+    // file (a center's whole day); `file:line` names a line.
+    let mut exchanges: Vec<(String, Result<Value, String>)> = Vec::new();
     for (relative, path) in files {
-        if !relative.ends_with(".json") {
+        let lines = relative.ends_with(".jsonl");
+        if !lines && !relative.ends_with(".json") {
             continue;
         }
-        let file = format!("evidence/{relative}");
         let text = std::fs::read(&path).map_err(|source| CertifyError::Io {
             path: path.clone(),
             source,
         })?;
-        let value: Value = match serde_json::from_slice(&text) {
+        let file = format!("evidence/{relative}");
+        let parse =
+            |bytes: &[u8]| serde_json::from_slice::<Value>(bytes).map_err(|e| e.to_string());
+        if lines {
+            for (i, line) in text.split(|b| *b == b'\n').enumerate() {
+                if !line.is_empty() {
+                    exchanges.push((format!("{file}:{}", i + 1), parse(line)));
+                }
+            }
+        } else {
+            exchanges.push((file, parse(&text)));
+        }
+    }
+    // Names kofu itself sent through the register feed (異動連携: a changed name) are
+    // the scenarios' synthetic data too.
+    for (file, value) in &exchanges {
+        if let Ok(value) = value
+            && (file.ends_with("register-event.json") || value["operation"] == "register-event")
+        {
+            known.sent_by_kofu(value);
+        }
+    }
+    for (file, value) in &exchanges {
+        let value = match value {
             Ok(v) => v,
             Err(e) => {
                 findings.push(Finding {
-                    file,
+                    file: file.clone(),
                     at: format!("(not JSON, cannot be scanned: {e})"),
                     value: String::new(),
                 });
@@ -182,7 +199,7 @@ pub fn scan(run_dir: &Path, fixtures: &Fixtures) -> Result<ScanReport, CertifyEr
         report.exchanges += 1;
         let mut walk = Walk {
             known: &known,
-            file: &file,
+            file,
             findings: &mut findings,
             values: &mut report.values,
         };
@@ -322,5 +339,37 @@ mod tests {
         let at: Vec<&str> = findings.iter().map(|f| f.at.as_str()).collect();
         assert_eq!(at, ["/content/persons/0/kana", "/extra"]);
         assert_eq!(values, 4);
+    }
+
+    #[test]
+    fn every_line_of_a_center_s_exchanges_is_scanned() {
+        let fixtures = Fixtures::load_default().unwrap();
+        let run = tempfile::tempdir().unwrap();
+        let center = run.path().join("evidence").join("center");
+        std::fs::create_dir_all(&center).unwrap();
+        let line = |name: &str| {
+            serde_json::json!({
+                "operation": "issue",
+                "response_body": {"json": {"content": {"persons": [{"name": name}]}}},
+            })
+            .to_string()
+        };
+        let known = &fixtures.register.persons[0].name;
+        std::fs::write(
+            center.join("exchanges.jsonl"),
+            format!("{}\n{}\n", line(known), line("実在 太郎")),
+        )
+        .unwrap();
+        let Err(CertifyError::NotSynthetic { findings }) = scan(run.path(), &fixtures) else {
+            panic!("a name that is not the fixtures' must stop the seal");
+        };
+        assert_eq!(
+            findings,
+            [Finding {
+                file: "evidence/center/exchanges.jsonl:2".to_owned(),
+                at: "/response_body/json/content/persons/0/name".to_owned(),
+                value: "実在 太郎".to_owned(),
+            }]
+        );
     }
 }

@@ -62,7 +62,7 @@ pub struct Standalone {
     pub now: Option<chrono::DateTime<chrono::FixedOffset>>,
     /// Honour the reception time a terminal sends (test terminals only).
     pub trust_terminal_clock: bool,
-    /// Folder for the evidence of every exchange with candidates.
+    /// Folder for the evidence of every exchange with candidates (exchanges.jsonl, one JSON line each).
     pub evidence: Option<PathBuf>,
 }
 

@@ -45,7 +45,8 @@ pub struct CenterConfig {
     pub trust_terminal_clock: bool,
     /// SQLite file of the ledger; `None` keeps it in memory.
     pub ledger_path: Option<PathBuf>,
-    /// Folder for the evidence of every exchange with candidates; `None`: none kept.
+    /// Folder for the evidence of every exchange with candidates, one JSON line each in
+    /// `exchanges.jsonl` ([`crate::client::LinesEvidence`]); `None`: none kept.
     pub evidence_dir: Option<PathBuf>,
 }
 

@@ -11,7 +11,7 @@ use super::api::{OpenSession, SessionOpened};
 use super::config::{CenterConfig, CenterSetupError};
 use super::error::CenterError;
 use super::session::Sessions;
-use crate::client::{CandidateClient, DirEvidence, EvidenceSink, NoEvidence};
+use crate::client::{CandidateClient, EvidenceSink, LinesEvidence, NoEvidence};
 use crate::jpki::Verifier;
 use crate::ledger::{Ledger, LedgerError, LedgerTransaction, Period, Statement};
 use crate::validity::ValidityClient;
@@ -81,7 +81,7 @@ impl CenterState {
             return Err(CenterSetupError::NoCandidate);
         }
         let evidence: Arc<dyn EvidenceSink> = match &config.evidence_dir {
-            Some(dir) => Arc::new(DirEvidence::new(dir.clone())),
+            Some(dir) => Arc::new(LinesEvidence::new(dir.clone())),
             None => Arc::new(NoEvidence),
         };
         let candidates = config

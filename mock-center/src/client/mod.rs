@@ -29,7 +29,10 @@ use kofu_profile::VERSION_HEADER;
 
 pub use config::{ClientConfig, plain_http_only};
 pub use error::{ClientError, error_chain};
-pub use evidence::{DirEvidence, EvidenceSink, Exchange, MemoryEvidence, NoEvidence, RecordedBody};
+pub use evidence::{
+    DirEvidence, EXCHANGES_FILE, EvidenceSink, Exchange, LinesEvidence, MemoryEvidence, NoEvidence,
+    RecordedBody,
+};
 pub use handshake::HandshakeProbe;
 pub use reply::{RawResponse, Reply, SNIPPET_BYTES, answer_problems};
 pub use wait::{ATTEMPT_HEADER, WaitSignal};

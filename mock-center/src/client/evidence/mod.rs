@@ -1,6 +1,5 @@
 //! The evidence trail: one record per HTTP attempt, successful or not.
 
-use std::path::PathBuf;
 use std::sync::Mutex;
 
 use serde::{Deserialize, Serialize};
@@ -122,6 +121,9 @@ fn shorten_string(s: String) -> String {
     kept
 }
 
+mod files;
+pub use files::{DirEvidence, EXCHANGES_FILE, LinesEvidence};
+
 /// Where exchanges go. Implementations assign [`Exchange::seq`] and must not block for
 /// long: they are called on the request path.
 pub trait EvidenceSink: Send + Sync {
@@ -169,130 +171,11 @@ impl EvidenceSink for MemoryEvidence {
     }
 }
 
-/// Writes each exchange as pretty JSON to `NNN-operation.json` in a directory.
-///
-/// The directory is created on the first record. Numbering continues after the
-/// highest `NNN-` file already there, and a file is never overwritten, so several
-/// sinks (clients) may share a directory one after the other. Write failures are
-/// logged, never raised: evidence must not change the outcome of a call.
-#[derive(Debug)]
-pub struct DirEvidence {
-    dir: PathBuf,
-    /// The last sequence number used; `None` until the directory was scanned.
-    last: Mutex<Option<u32>>,
-}
-
-impl DirEvidence {
-    /// A sink writing into `dir`.
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
-        Self {
-            dir: dir.into(),
-            last: Mutex::new(None),
-        }
-    }
-
-    /// The directory written into.
-    pub fn dir(&self) -> &std::path::Path {
-        &self.dir
-    }
-
-    /// The highest `NNN-` prefix among the files of the directory, 0 if none.
-    fn highest_existing(&self) -> u32 {
-        let Ok(entries) = std::fs::read_dir(&self.dir) else {
-            return 0;
-        };
-        entries
-            .filter_map(Result::ok)
-            .filter_map(|e| {
-                let name = e.file_name().into_string().ok()?;
-                let (number, _) = name.split_once('-')?;
-                number.parse::<u32>().ok()
-            })
-            .max()
-            .unwrap_or(0)
-    }
-
-    fn write(&self, seq: u32, exchange: &Exchange) -> std::io::Result<bool> {
-        use std::io::Write;
-        let path = self
-            .dir
-            .join(format!("{seq:03}-{}.json", file_safe(&exchange.operation)));
-        let mut file = match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(f) => f,
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(false),
-            Err(e) => return Err(e),
-        };
-        let json = serde_json::to_vec_pretty(exchange).map_err(std::io::Error::other)?;
-        file.write_all(&json)?;
-        file.write_all(b"\n")?;
-        Ok(true)
-    }
-}
-
-impl EvidenceSink for DirEvidence {
-    fn record(&self, mut exchange: Exchange) {
-        let mut last = self
-            .last
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if let Err(e) = std::fs::create_dir_all(&self.dir) {
-            tracing::warn!(dir = %self.dir.display(), error = %e, "cannot create the evidence directory");
-            return;
-        }
-        let mut seq = match *last {
-            Some(n) => n,
-            None => self.highest_existing(),
-        };
-        // A few tries in case another sink writes into the same directory.
-        for _ in 0..1000 {
-            seq = seq.saturating_add(1);
-            exchange.seq = seq;
-            match self.write(seq, &exchange) {
-                Ok(true) => {
-                    *last = Some(seq);
-                    return;
-                }
-                Ok(false) => continue,
-                Err(e) => {
-                    tracing::warn!(dir = %self.dir.display(), seq, error = %e, "cannot write an evidence record");
-                    *last = Some(seq);
-                    return;
-                }
-            }
-        }
-        tracing::warn!(dir = %self.dir.display(), "no free evidence file name");
-    }
-}
-
-/// `name` with anything but ASCII letters, digits, `-` and `_` replaced by `_`.
-fn file_safe(name: &str) -> String {
-    let safe: String = name
-        .chars()
-        .take(80)
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    if safe.is_empty() {
-        "call".to_owned()
-    } else {
-        safe
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn exchange(operation: &str) -> Exchange {
+    pub(super) fn exchange(operation: &str) -> Exchange {
         Exchange {
             seq: 0,
             operation: operation.to_owned(),
@@ -335,34 +218,6 @@ mod tests {
         };
         assert!(t.ends_with("…<10 more bytes not recorded; 65546 bytes in all>"));
         assert_eq!(RecordedBody::from_bytes(b""), None);
-    }
-
-    #[test]
-    fn dir_evidence_numbers_and_never_overwrites() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("scenario");
-        let first = DirEvidence::new(&path);
-        first.record(exchange("identity"));
-        first.record(exchange("weird name/../x"));
-        // A second sink on the same directory continues the numbering.
-        let second = DirEvidence::new(&path);
-        second.record(exchange("menu"));
-        let mut names: Vec<String> = std::fs::read_dir(&path)
-            .unwrap()
-            .map(|e| e.unwrap().file_name().into_string().unwrap())
-            .collect();
-        names.sort();
-        assert_eq!(
-            names,
-            [
-                "001-identity.json",
-                "002-weird_name____x.json",
-                "003-menu.json"
-            ]
-        );
-        let third: Exchange =
-            serde_json::from_slice(&std::fs::read(path.join("003-menu.json")).unwrap()).unwrap();
-        assert_eq!(third.seq, 3);
     }
 
     #[test]
