@@ -1,17 +1,19 @@
 //! The validity service: the center asks it whether a card certificate is revoked, as
-//! the real center asks the JPKI service. In tests and in the harness it is a wiremock
-//! [`MockServer`] fed from the fixture card states ([`start_mock`]).
+//! the real center asks the JPKI service. In tests and in the harness it is a small
+//! loopback service fed from the fixture card states ([`start_mock`]). It keeps nothing
+//! of the requests it answers, so a center that runs for days holds no more memory on
+//! its last day than on its first.
 //!
 //! Protocol (kofu's own, test-only): `GET /v1/certificates/{SERIAL}/status` answers
 //! `200 {"status": "good"}` or `200 {"status": "revoked"}`; a serial the service does not
 //! know answers `404`.
 
+use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use kofu_fixtures::{CardState, Fixtures};
 use serde::{Deserialize, Serialize};
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// What the validity service says about a serial.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +41,9 @@ pub enum ValidityError {
     /// An answer outside the protocol.
     #[error("the validity service answered HTTP {0}")]
     Status(u16),
+    /// The mock service could not bind a loopback port.
+    #[error("cannot start the validity service on 127.0.0.1")]
+    Bind(#[source] std::io::Error),
 }
 
 #[derive(Debug, Serialize, Deserialize)]
@@ -98,29 +103,73 @@ impl ValidityClient {
     }
 }
 
-/// Start a wiremock validity service on 127.0.0.1 that knows every fixture card:
-/// `revoked` cards are revoked, every other card is good (expiry, CA and PIN lock are
-/// checked elsewhere). Unknown serials get 404.
-pub async fn start_mock(fixtures: &Fixtures) -> MockServer {
-    let server = MockServer::start().await;
-    for card in &fixtures.cards {
-        let status = if card.state == CardState::Revoked {
-            "revoked"
-        } else {
-            "good"
-        };
-        Mock::given(method("GET"))
-            .and(path(format!(
-                "/v1/certificates/{}/status",
-                card.serial.to_ascii_uppercase()
-            )))
-            .respond_with(ResponseTemplate::new(200).set_body_json(StatusBody {
-                status: status.to_owned(),
-            }))
-            .mount(&server)
-            .await;
+/// A validity service answering on 127.0.0.1 from the fixture card states; it stops
+/// when dropped.
+#[derive(Debug)]
+pub struct MockValidity {
+    url: String,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl MockValidity {
+    /// Its base URL, e.g. `http://127.0.0.1:40123`.
+    pub fn uri(&self) -> String {
+        self.url.clone()
     }
-    server
+}
+
+impl Drop for MockValidity {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Start a validity service on 127.0.0.1 that knows every fixture card: `revoked` cards
+/// are revoked, every other card is good (expiry, CA and PIN lock are checked
+/// elsewhere). Unknown serials get 404.
+pub async fn start_mock(fixtures: &Fixtures) -> Result<MockValidity, ValidityError> {
+    use axum::extract::{Path, State};
+    use axum::http::StatusCode;
+    let states: HashMap<String, &'static str> = fixtures
+        .cards
+        .iter()
+        .map(|card| {
+            let status = if card.state == CardState::Revoked {
+                "revoked"
+            } else {
+                "good"
+            };
+            (card.serial.to_ascii_uppercase(), status)
+        })
+        .collect();
+    let answer = |State(states): State<Arc<HashMap<String, &'static str>>>,
+                  Path(serial): Path<String>| async move {
+        match states.get(&serial) {
+            Some(status) => Ok(axum::Json(StatusBody {
+                status: (*status).to_owned(),
+            })),
+            None => Err(StatusCode::NOT_FOUND),
+        }
+    };
+    let app = axum::Router::new()
+        .route(
+            "/v1/certificates/{serial}/status",
+            axum::routing::get(answer),
+        )
+        .with_state(Arc::new(states));
+    let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
+        .await
+        .map_err(ValidityError::Bind)?;
+    let addr = listener.local_addr().map_err(ValidityError::Bind)?;
+    let task = tokio::spawn(async move {
+        if let Err(e) = axum::serve(listener, app).await {
+            tracing::error!(error = %e, "the validity service stopped");
+        }
+    });
+    Ok(MockValidity {
+        url: format!("http://{addr}"),
+        task,
+    })
 }
 
 #[cfg(test)]
@@ -130,7 +179,7 @@ mod tests {
     #[tokio::test]
     async fn the_mock_knows_fixture_states() {
         let fixtures = Fixtures::load_default().expect("fixtures");
-        let server = start_mock(&fixtures).await;
+        let server = start_mock(&fixtures).await.expect("the service starts");
         let client = ValidityClient::new(&server.uri()).expect("client");
         let serial = |id: &str| fixtures.card(id).expect("card").serial.clone();
         assert_eq!(

@@ -29,6 +29,9 @@ pub enum StandaloneError {
     /// The test JPKI could not be generated.
     #[error("test JPKI")]
     Jpki(#[source] kofu_mock_center::jpki::JpkiError),
+    /// The validity service did not start.
+    #[error("starting the validity service")]
+    Validity(#[source] kofu_mock_center::validity::ValidityError),
     /// The center refused its configuration.
     #[error("configuring the center")]
     Setup(#[source] kofu_mock_center::center::CenterSetupError),
@@ -110,7 +113,9 @@ pub async fn serve(fixtures: Arc<Fixtures>, args: Standalone) -> Result<(), Stan
     };
     let jpki =
         kofu_mock_center::jpki::TestJpki::generate(&fixtures).map_err(StandaloneError::Jpki)?;
-    let validity = kofu_mock_center::validity::start_mock(&fixtures).await;
+    let validity = kofu_mock_center::validity::start_mock(&fixtures)
+        .await
+        .map_err(StandaloneError::Validity)?;
     let state = CenterState::new(CenterConfig {
         fixtures: fixtures.clone(),
         candidates,

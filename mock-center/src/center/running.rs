@@ -5,14 +5,14 @@ use super::config::{CenterConfig, CenterSetupError};
 use super::http::serve;
 use super::state::CenterState;
 
-/// A center running in-process on 127.0.0.1 with its own wiremock validity service.
+/// A center running in-process on 127.0.0.1 with its own validity service.
 pub struct RunningCenter {
     /// Base URL of the terminal API, e.g. `http://127.0.0.1:40123`.
     pub url: String,
     /// The state (ledger access).
     pub state: CenterState,
-    /// Dropped on a thread of its own (see [`Drop`]).
-    validity: Option<wiremock::MockServer>,
+    /// Stops serving when the center is dropped.
+    _validity: crate::validity::MockValidity,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
 }
@@ -26,10 +26,12 @@ impl std::fmt::Debug for RunningCenter {
 }
 
 impl RunningCenter {
-    /// Start a center on 127.0.0.1:0 with a wiremock validity service fed from the
-    /// fixtures. `config.validity_url` is replaced by the mock's.
+    /// Start a center on 127.0.0.1:0 with a validity service fed from the fixtures.
+    /// `config.validity_url` is replaced by the service's.
     pub async fn start(mut config: CenterConfig) -> Result<Self, StartError> {
-        let validity = crate::validity::start_mock(&config.fixtures).await;
+        let validity = crate::validity::start_mock(&config.fixtures)
+            .await
+            .map_err(StartError::Validity)?;
         config.validity_url = validity.uri();
         let state = CenterState::new(config)?;
         let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
@@ -50,7 +52,7 @@ impl RunningCenter {
         Ok(Self {
             url: format!("http://{addr}"),
             state,
-            validity: Some(validity),
+            _validity: validity,
             stop: Some(tx),
             task,
         })
@@ -74,17 +76,7 @@ pub enum StartError {
     /// No loopback port.
     #[error("cannot bind 127.0.0.1")]
     Bind(#[source] std::io::Error),
-}
-
-impl Drop for RunningCenter {
-    /// The validity mock's own drop blocks its thread until the mock's state is free
-    /// (wiremock verifies its expectations in a blocking executor); on a runtime thread
-    /// that can starve the very task holding it. It is dropped on a thread of its own.
-    fn drop(&mut self) {
-        if let Some(validity) = self.validity.take() {
-            let _ = std::thread::Builder::new()
-                .name("validity-mock-drop".to_owned())
-                .spawn(move || drop(validity));
-        }
-    }
+    /// The validity service did not start.
+    #[error("cannot start the validity service")]
+    Validity(#[source] crate::validity::ValidityError),
 }
