@@ -62,8 +62,9 @@ pub struct IssuanceAudit {
     /// The last menu seen per (municipality, card serial).
     members: Mutex<HashMap<(String, String), Vec<MemberName>>>,
     /// (municipality, `certificate_number` or `issuance_id`) → the request it was first
-    /// given to: both are unique within the municipality across the run.
-    given: Mutex<HashMap<(String, &'static str, String), String>>,
+    /// given to: both are unique within the municipality across the run. Keyed by
+    /// [`identifier_key`], so a long run keeps 32 bytes per identifier.
+    given: Mutex<HashMap<[u8; 16], uuid::Uuid>>,
     received: AtomicUsize,
     failed: AtomicUsize,
 }
@@ -199,22 +200,22 @@ impl IssuanceAudit {
         let Ok(mut given) = self.given.lock() else {
             return Vec::new();
         };
-        let request_id = request.reception.request_id.to_string();
+        let request_id = request.reception.request_id;
         let mut out = Vec::new();
         for (field, value) in [
             ("certificate_number", &issuance.certificate_number),
             ("issuance_id", &issuance.issuance_id),
         ] {
-            let key = (municipality.to_owned(), field, value.clone());
+            let key = identifier_key(municipality, field, value);
             match given.get(&key) {
                 Some(earlier) if *earlier != request_id => out.push(Finding::Reused {
                     field,
                     value: value.clone(),
-                    earlier_request: earlier.clone(),
+                    earlier_request: earlier.to_string(),
                 }),
                 Some(_) => {}
                 None => {
-                    given.insert(key, request_id.clone());
+                    given.insert(key, request_id);
                 }
             }
         }
@@ -283,6 +284,22 @@ impl IssuanceAudit {
     }
 }
 
+/// The key of an identifier a municipality gave: the first 128 bits of the SHA-256 of
+/// its three parts, each length-prefixed (two different identifiers share a key with a
+/// probability of about 2⁻¹²⁸ per pair).
+fn identifier_key(municipality: &str, field: &str, value: &str) -> [u8; 16] {
+    use sha2::{Digest, Sha256};
+    let mut hash = Sha256::new();
+    for part in [municipality, field, value] {
+        hash.update((part.len() as u64).to_le_bytes());
+        hash.update(part.as_bytes());
+    }
+    let digest = hash.finalize();
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&digest[..16]);
+    key
+}
+
 impl LinkObserver for IssuanceAudit {
     fn menus(&self, card_serial: &str, answer: &MenuAnswer) {
         for menu in &answer.menus {
@@ -302,5 +319,28 @@ impl LinkObserver for IssuanceAudit {
             copies: i64::from(req.copies),
         };
         self.received(IssuedVia::Center, &municipality, &request, &issued.issuance);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::identifier_key;
+
+    #[test]
+    fn identifier_keys_tell_their_parts_apart() {
+        let key = identifier_key("990001", "certificate_number", "000123");
+        assert_eq!(
+            key,
+            identifier_key("990001", "certificate_number", "000123")
+        );
+        for other in [
+            identifier_key("990002", "certificate_number", "000123"),
+            identifier_key("990001", "issuance_id", "000123"),
+            identifier_key("990001", "certificate_number", "000124"),
+            // The same bytes split differently are another identifier.
+            identifier_key("9900", "01certificate_number", "000123"),
+        ] {
+            assert_ne!(key, other);
+        }
     }
 }

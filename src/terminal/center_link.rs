@@ -260,8 +260,11 @@ impl CenterLink {
         .await
     }
 
-    /// Close the session (best effort).
+    /// Close the session (best effort), and forget its card serial.
     pub async fn close(&self, session: &SessionOpened) {
+        if let Ok(mut serials) = self.serials.lock() {
+            serials.remove(&session.session_id);
+        }
         let url = format!("{}/v1/sessions/{}", self.base, session.session_id);
         if let Err(e) = self.http.delete(url).send().await {
             tracing::debug!(error = %e, "closing the session failed");
