@@ -174,9 +174,9 @@ pub fn scan(run_dir: &Path, fixtures: &Fixtures) -> Result<ScanReport, CertifyEr
     }
     // Names kofu itself sent through the register feed (異動連携: a changed name) are
     // the scenarios' synthetic data too.
-    for (file, value) in &exchanges {
+    for (_, value) in &exchanges {
         if let Ok(value) = value
-            && (file.ends_with("register-event.json") || value["operation"] == "register-event")
+            && value["operation"] == "register-event"
         {
             known.sent_by_kofu(value);
         }
