@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Regenerate NotoSansJP-kofu-subset.otf from the Noto Sans CJK collection.
+"""Regenerate NotoSansJP-kofu-subset.ttf from the Noto Sans CJK collection.
 
 Usage (needs fonttools: `pip install fonttools`):
 
@@ -12,6 +12,11 @@ general punctuation, CJK symbols and punctuation, hiragana, katakana, the
 half-width and full-width forms, every character of JIS X 0208 (levels 1 and
 2), JIS X 0213 (via the euc_jis_2004 codec), the Windows-31J (cp932) NEC and
 IBM extensions, and a handful of name characters listed explicitly below.
+
+The subset's CFF outlines are then converted to TrueType (quadratic) outlines
+with fontTools' cu2qu, within 1 font unit of the original curves: a PDF writer
+subsets TrueType glyphs by copying them, which is several times cheaper than
+rewriting CFF charstrings for every document.
 """
 
 import os
@@ -20,7 +25,9 @@ import sys
 import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-OUTPUT = os.path.join(HERE, "NotoSansJP-kofu-subset.otf")
+OUTPUT = os.path.join(HERE, "NotoSansJP-kofu-subset.ttf")
+# Largest distance, in font units, between a cubic curve and its quadratic stand-in.
+MAX_ERR = 1.0
 
 # Characters that must be present whatever the codecs say.
 EXPLICIT = [
@@ -69,6 +76,54 @@ def codec_chars(codec, three_byte_plane2=False):
     return {ord(c) for c in out}
 
 
+def to_truetype(source, output):
+    """CFF outlines to TrueType `glyf` outlines, after fontTools' otf2ttf example."""
+    from fontTools.pens.cu2quPen import Cu2QuPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+    from fontTools.ttLib import TTFont, newTable
+
+    # The subset's timestamps are kept, so the same inputs give the same bytes.
+    font = TTFont(source, recalcTimestamp=False)
+    order = font.getGlyphOrder()
+    glyph_set = font.getGlyphSet()
+    glyphs = {}
+    for name in order:
+        tt_pen = TTGlyphPen(glyph_set)
+        glyph_set[name].draw(Cu2QuPen(tt_pen, MAX_ERR, reverse_direction=True))
+        glyphs[name] = tt_pen.glyph()
+    font["loca"] = newTable("loca")
+    font["glyf"] = glyf = newTable("glyf")
+    glyf.glyphOrder = order
+    glyf.glyphs = glyphs
+    del font["CFF "]
+    if "VORG" in font:
+        del font["VORG"]
+    glyf.compile(font)
+    font["maxp"] = maxp = newTable("maxp")
+    maxp.tableVersion = 0x00010000
+    for field in (
+        "maxZones",
+        "maxTwilightPoints",
+        "maxStorage",
+        "maxFunctionDefs",
+        "maxInstructionDefs",
+        "maxStackElements",
+        "maxSizeOfInstructions",
+        "maxComponentElements",
+    ):
+        setattr(maxp, field, 0)
+    maxp.maxZones = 1
+    maxp.compile(font)
+    # Format 3: no glyph names (a TrueType font maps characters through cmap).
+    post = font["post"]
+    post.formatType = 3.0
+    post.extraNames = []
+    post.mapping = {}
+    post.glyphOrder = order
+    font.sfntVersion = "\000\001\000\000"
+    font.save(output)
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit(__doc__)
@@ -86,6 +141,8 @@ def main():
     with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
         f.write("\n".join(f"U+{c:04X}" for c in sorted(cps)))
         unicodes = f.name
+    with tempfile.NamedTemporaryFile(suffix=".otf", delete=False) as f:
+        cff_subset = f.name
     try:
         subprocess.run(
             [
@@ -95,7 +152,7 @@ def main():
                 source,
                 "--font-number=0",
                 f"--unicodes-file={unicodes}",
-                f"--output-file={OUTPUT}",
+                f"--output-file={cff_subset}",
                 # Text is laid out from cmap + hmtx only, so no OpenType layout
                 # features (and none of the variant glyphs they pull in) are kept.
                 "--layout-features=",
@@ -107,8 +164,10 @@ def main():
             ],
             check=True,
         )
+        to_truetype(cff_subset, OUTPUT)
     finally:
         os.unlink(unicodes)
+        os.unlink(cff_subset)
     print(f"{len(cps)} code points requested; wrote {OUTPUT} ({os.path.getsize(OUTPUT)} bytes)")
 
 

@@ -20,7 +20,7 @@ use skrifa::{FontRef, MetadataProvider, OutlineGlyphCollection};
 
 /// The font file, compiled into the binary so a fresh machine needs nothing else.
 pub(crate) static FONT_BYTES: &[u8] =
-    include_bytes!("../../assets/fonts/NotoSansJP-kofu-subset.otf");
+    include_bytes!("../../assets/fonts/NotoSansJP-kofu-subset.ttf");
 
 /// The parsed font: krilla's handle for drawing plus skrifa tables for measuring.
 pub(crate) struct Face {
