@@ -183,7 +183,7 @@
     もし 11 通を請求する
     ならば HTTP 422 でエラーコード "invalid-request" が返る
 
-  @catches-wrong-page-count @rule-pdf-every-page
+  @catches-wrong-page-count @catches-footer-white-on-later-pages @rule-pdf-every-page
   シナリオ: 8人世帯の世帯全員の写しは3ページ以上にわたり、どのページも同じ証明書と同じ世帯のものである
     前提 カード "C049" を置く
     かつ 証明書 "住民票の写し" を選ぶ

@@ -71,7 +71,7 @@
     ならば 記載事項は住民記録と一致する
     かつ 文書の本文に氏名が同じ文字で印字されている
 
-  @requires-type-koseki-zenbu @catches-wrong-page-count @rule-pdf-every-page
+  @requires-type-koseki-zenbu @catches-wrong-page-count @catches-footer-white-on-later-pages @rule-pdf-every-page
   シナリオ: 8人の戸籍の全部事項証明書は複数ページにわたり、どのページにも証明書番号と筆頭者がある
     前提 カード "C050" を置く
     かつ 証明書 "戸籍全部事項証明書" を選ぶ

@@ -46,6 +46,7 @@ fn one_page() -> PrintDocument {
         page_subject: "氏名 𠮷田 花子".into(),
         paper: Paper::A4,
         embed_fonts: true,
+        later_footers_white: false,
     }
 }
 

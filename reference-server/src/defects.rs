@@ -206,6 +206,9 @@ defects! {
     /// Page 2 of a multi-page document comes from the previous multi-page document.
     PageFromAnotherDocument = "page-from-another-document":
         "page 2 of a multi-page certificate is the page 2 left in a shared page buffer by the previous one: another resident's page inside this resident's certificate",
+    /// The footer of every page after the first is drawn in white.
+    FooterWhiteOnLaterPages = "footer-white-on-later-pages":
+        "pages after the first draw their footer (certificate number, page number, subject) in white, from a template made for a dark band: the text is in the file, but on paper nothing ties a continuation page to its certificate",
     /// Pages name nobody: only the certificate number ties a page to its holder.
     PageSubjectMissing = "page-subject-missing":
         "the page footer prints the certificate number and page number but not whom the certificate is about",

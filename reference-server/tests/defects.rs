@@ -70,6 +70,23 @@ fn text(i: &Issuance) -> String {
         .collect()
 }
 
+/// Per page, whether its content sets a white fill colour (`1 g`, or `1 sc` in a grey
+/// colour space).
+fn white_fills(pdf: &[u8]) -> Vec<bool> {
+    let doc = lopdf::Document::load_mem(pdf).expect("a PDF");
+    doc.get_pages()
+        .values()
+        .map(|page| {
+            let content = doc.get_and_decode_page_content(*page).expect("content");
+            content.operations.iter().any(|op| {
+                matches!(op.operator.as_str(), "g" | "sc" | "scn")
+                    && op.operands.len() == 1
+                    && op.operands[0].as_float().is_ok_and(|v| v >= 0.999)
+            })
+        })
+        .collect()
+}
+
 async fn report(h: &Harness, i: &Issuance, copies: &[(u8, Outcome)]) -> IssuanceRecord {
     let report = OutcomeReport {
         reported_at: chrono::DateTime::parse_from_rfc3339(SCENARIO_TIME).unwrap(),
@@ -337,6 +354,12 @@ async fn bites(defect: Defect) {
         Defect::PageSubjectMissing => {
             let t = text(&issue(&h, AOBADAI, &juminhyo("C001")).await);
             assert!(!t.contains("氏名桜井太郎1/1"), "{t}");
+        }
+        Defect::FooterWhiteOnLaterPages => {
+            let i = issue(&h, AOBADAI, &household("C049")).await;
+            let white = white_fills(&pdf_bytes(&i));
+            assert!(white.len() >= 2, "{white:?}");
+            assert!(!white[0] && white[1..].iter().all(|w| *w), "{white:?}");
         }
         // Both need many issuances or several multi-page documents; the kill matrix
         // shows them on the store-trial day and the 世帯全員 scenarios.

@@ -281,6 +281,7 @@ pub fn document(
             Paper::A4
         },
         embed_fonts: !defects.on(Defect::FontsNotEmbedded),
+        later_footers_white: defects.on(Defect::FooterWhiteOnLaterPages),
     }
 }
 

@@ -61,10 +61,16 @@ pub(crate) fn paint(
 
 fn paint_item(surface: &mut Surface<'_>, item: &Item, face: &Face, seal: &Image, mode: TextMode) {
     match item {
-        Item::Text { x, y, size, text } => {
+        Item::Text {
+            x,
+            y,
+            size,
+            text,
+            gray: g,
+        } => {
             surface.set_stroke(None);
             surface.set_fill(Some(Fill {
-                paint: gray(0).into(),
+                paint: gray(*g).into(),
                 ..Fill::default()
             }));
             let glyphs = face.krilla_glyphs(text);

@@ -63,12 +63,13 @@ fn baseline_in(line_top: f32, line_height: f32, size: f32) -> f32 {
 /// One thing to paint.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Item {
-    /// Text drawn from the baseline start `(x, y)`.
+    /// Text drawn from the baseline start `(x, y)`, in a grey (0 black, 255 white).
     Text {
         x: f32,
         y: f32,
         size: f32,
         text: String,
+        gray: u8,
     },
     /// A straight rule.
     Line { x1: f32, y1: f32, x2: f32, y2: f32 },
@@ -169,6 +170,7 @@ fn text(x: f32, y: f32, size: f32, s: &str) -> Item {
         y,
         size,
         text: s.to_string(),
+        gray: 0,
     }
 }
 
@@ -408,6 +410,15 @@ fn footer(doc: &PrintDocument, face: &Face, frame: &Frame, page: usize, total: u
     );
     let pages = format!("{page} / {total}");
     let pages_w = face.width(&pages, FOOTER_SIZE);
+    let ink = |mut item: Item| {
+        if let Item::Text { gray, .. } = &mut item
+            && page > 1
+            && doc.later_footers_white
+        {
+            *gray = 255;
+        }
+        item
+    };
     vec![
         Item::Line {
             x1: frame.left,
@@ -415,8 +426,8 @@ fn footer(doc: &PrintDocument, face: &Face, frame: &Frame, page: usize, total: u
             x2: frame.right,
             y2: y - 12.0,
         },
-        text(frame.left, y, FOOTER_SIZE, &number),
-        text(frame.right - pages_w, y, FOOTER_SIZE, &pages),
+        ink(text(frame.left, y, FOOTER_SIZE, &number)),
+        ink(text(frame.right - pages_w, y, FOOTER_SIZE, &pages)),
     ]
 }
 
@@ -477,6 +488,7 @@ mod tests {
             page_subject: "氏名 青葉 花子".into(),
             paper: Paper::A4,
             embed_fonts: true,
+            later_footers_white: false,
         }
     }
 
@@ -501,7 +513,9 @@ mod tests {
             for page in &pages {
                 for item in page {
                     match item {
-                        Item::Text { x, y, size, text } => {
+                        Item::Text {
+                            x, y, size, text, ..
+                        } => {
                             assert!(*x >= MARGIN_X - 0.01 && *y <= h - 10.0 * MM, "{item:?}");
                             assert!(x + face.width(text, *size) <= w - MARGIN_X + 0.01);
                         }

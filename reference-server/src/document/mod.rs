@@ -70,6 +70,9 @@ pub struct PrintDocument {
     /// True normally. False (a defect switch) leaves fonts out of the PDF: text
     /// is drawn as glyph outlines, so nothing is extractable.
     pub embed_fonts: bool,
+    /// False normally. True (a defect switch) draws the footer of every page after
+    /// the first in white: on paper those pages carry no certificate number.
+    pub later_footers_white: bool,
 }
 
 /// A group of 記載事項: an optional heading over label/value rows.

@@ -45,6 +45,7 @@ pub(super) fn sample() -> PrintDocument {
         page_subject: "氏名 青葉 花子".into(),
         paper: Paper::A4,
         embed_fonts: true,
+        later_footers_white: false,
     }
 }
 
