@@ -172,8 +172,12 @@ struct LoadArgs {
     /// Business date of the (first) day, YYYY-MM-DD.
     #[arg(long, value_parser = parse_date)]
     date: Option<chrono::NaiveDate>,
-    /// Soak mode: run day after day until this many seconds have passed, and show
-    /// kofu's resident memory after the first and the last day.
+    /// Business days to run one after another, each closed (reconciled three ways) as
+    /// it ends; with --soak, at least this many.
+    #[arg(long, default_value_t = 1)]
+    days: usize,
+    /// Soak mode: run day after day, each closed as it ends, until this many seconds
+    /// have passed, and show kofu's resident memory after the first and the last day.
     #[arg(long, value_name = "SECONDS", default_value_t = 0)]
     soak: u64,
     /// Overall deadline in seconds (0: none).
@@ -680,6 +684,7 @@ async fn load(args: LoadArgs) -> anyhow::Result<i32> {
         visits_per_lane: Some(args.visits_per_lane),
         seed: Some(args.seed),
         date: args.date,
+        days: Some(args.days),
         soak: kofu::steps::load::soak(args.soak),
     };
     let outcome = match interruptible(options, "the load run was cancelled").await {

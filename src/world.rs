@@ -175,9 +175,9 @@ pub struct StoreDay {
     )>,
     /// The plan the day ran.
     pub planned: Option<crate::terminal::store_day::DayPlan>,
-    /// Calendar days the day's records span, from the plan's date (a soak runs several,
-    /// skipping the year-end closure; 0 and 1 both mean one).
-    pub days: usize,
+    /// The days the load phase has already closed one by one; the closing step finishes it
+    /// instead of reconciling the (emptied) journal.
+    pub closing: Option<crate::checks::settlement::Closing>,
 }
 
 /// 異常系試験: the scenario's own network with its fault injector and center.

@@ -74,6 +74,8 @@ pub struct LoadKnobs {
     pub seed: Option<u64>,
     /// Business date of the first day (`--date`).
     pub date: Option<chrono::NaiveDate>,
+    /// Business days to run one after another (`--days`); `None` or 0 mean one.
+    pub days: Option<usize>,
     /// Soak mode (`--soak SECONDS`): run day after day until this much time has passed,
     /// sampling kofu's memory after each day.
     pub soak: Option<std::time::Duration>,

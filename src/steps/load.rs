@@ -1,10 +1,12 @@
 //! 負荷試験: a peak day at the candidate's limit. Every fixture terminal gets lanes
 //! beside it (terminals `<id>-2`, `<id>-3`, …), every lane serves its own queue as fast
 //! as the candidate answers (the reception times come from the plan, never from a
-//! clock), every document passes the run's audit, and the day closes with the store
-//! trial's three-way reconciliation. The figures — throughput, latency per operation,
-//! refusals by code, kofu's own CPU and memory — go to the scenario's evidence
-//! (`load.json`, and `latency.txt`, which the reports show) and to `<run>/load.json`.
+//! clock), every document passes the run's audit, and each day closes with the store
+//! trial's three-way reconciliation as soon as it ends (several days with `--days` or
+//! `--soak`: a closed day's journal lines leave memory). The figures — throughput,
+//! latency per operation, refusals by code, kofu's own CPU and memory — go to the
+//! scenario's evidence (`load.json`, and `latency.txt`, which the reports show) and to
+//! `<run>/load.json`.
 //!
 //! `kofu load` runs this phase with the sizes of its command line ([`crate::rig::LoadKnobs`]).
 
@@ -14,8 +16,10 @@ use cucumber::{given, then, when};
 use kofu_fixtures::municipality::LatencyBudget;
 
 use super::params::Date;
+use super::settlement::reconcile::gather_ledgers;
 use super::store_day::{DayReady, day_ready};
 use crate::checks::fail;
+use crate::checks::settlement::{self, Closing};
 use crate::terminal::store_day::timing::{Figures, LoadReport, ProcessFigures, Timing};
 use crate::terminal::store_day::{self, DayTally, Layout};
 use crate::world::KofuWorld;
@@ -48,22 +52,24 @@ async fn run_peak_day(world: &mut KofuWorld, lanes: usize, visits: usize) {
     let mut rss = Vec::new();
     let mut days = 0usize;
     let mut terminals;
-    // A soak runs business day after business day, skipping the center's year-end closure.
+    // Day after day (several with `--days` or `--soak`), skipping the center's year-end
+    // closure; each day is closed as it ends.
     let mut day = date;
-    let mut last_day;
+    let mut closing = Closing::default();
     loop {
         let plan = store_day::plan_laid_out(&fixtures, day, seed + days as u64, visits, layout);
         terminals = plan.queues.len();
         let tally =
             store_day::run_timed(&plan, &link, &jpki, &fixtures, &journal, Some(&timing)).await;
         total.merge(tally);
+        close_day(world, day, days == 0, &mut closing).await;
         days += 1;
-        last_day = day;
         day = next_service_day(day);
         rss.push(ProcessFigures::now().rss_mib);
-        match knobs.soak {
-            Some(soak) if started.elapsed() < soak => continue,
-            _ => break,
+        let more_days = days < knobs.days.unwrap_or(1);
+        let more_time = knobs.soak.is_some_and(|soak| started.elapsed() < soak);
+        if !more_days && !more_time {
+            break;
         }
     }
     total.anomalies.sort();
@@ -78,12 +84,27 @@ async fn run_peak_day(world: &mut KofuWorld, lanes: usize, visits: usize) {
     };
     write(world, &report);
     world.store_day.tally = Some(total);
-    if days > 1 {
-        // A soak closes over every calendar day from the first to the last it ran.
-        world.store_day.plan = Some((date, seed));
-        world.store_day.days = usize::try_from((last_day - date).num_days() + 1).unwrap_or(days);
-    }
+    world.store_day.closing = Some(closing);
     world.load = Some(report);
+}
+
+/// Closes one business day: the day's journal lines, the center's transactions of that
+/// date and the candidate's records of that date are reconciled three ways, and the
+/// lines go to the settlement report's journal. No line of a closed day stays in
+/// memory, so a soak's memory does not grow with its length; the closing step finishes
+/// the months and judges the whole.
+async fn close_day(world: &KofuWorld, day: chrono::NaiveDate, first: bool, closing: &mut Closing) {
+    let entries = world.kiosk.journal.take();
+    let ledgers = gather_ledgers(world, &entries, day, day, None).await;
+    closing.close(&world.rig().fixtures, &ledgers);
+    let dir = world.rig().run_dir.join("settlement");
+    if let Err(e) = settlement::report::append_journal(&dir, &entries, first) {
+        fail(
+            "load: the settlement report's journal must be written",
+            crate::steps::error_chain(&e),
+            &world.evidence_dir,
+        );
+    }
 }
 
 /// The first date after `day` on which the center serves.

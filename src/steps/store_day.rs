@@ -172,12 +172,23 @@ async fn close_day(world: &mut KofuWorld, at_least: usize) {
             &world.evidence_dir,
         );
     };
-    let entries = world.kiosk.journal.entries();
-    let last = date + chrono::Days::new(world.store_day.days.saturating_sub(1) as u64);
-    let ledgers = gather_ledgers(world, &entries, date, last, None).await;
-    let r = settlement::reconcile(&world.rig().fixtures, &ledgers);
     let dir = world.rig().run_dir.join("settlement");
-    if let Err(e) = settlement::report::write_report(&dir, &r, &entries) {
+    let (r, written) = match world.store_day.closing.take() {
+        // A soak closed its days as they ended and wrote their journal lines then.
+        Some(closing) => {
+            let r = closing.finish(&world.rig().fixtures);
+            let written = settlement::report::write_statements(&dir, &r);
+            (r, written)
+        }
+        None => {
+            let entries = world.kiosk.journal.entries();
+            let ledgers = gather_ledgers(world, &entries, date, date, None).await;
+            let r = settlement::reconcile(&world.rig().fixtures, &ledgers);
+            let written = settlement::report::write_report(&dir, &r, &entries);
+            (r, written)
+        }
+    };
+    if let Err(e) = written {
         fail(
             "store trial: the settlement report must be written",
             crate::steps::error_chain(&e),

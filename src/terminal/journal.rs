@@ -81,11 +81,13 @@ impl Journal {
 
     /// Every line, ordered by reception time then transaction id.
     pub fn entries(&self) -> Vec<JournalEntry> {
-        let mut v = self.lock().clone();
-        v.sort_by(|a, b| {
-            (a.reception_time, a.transaction_id).cmp(&(b.reception_time, b.transaction_id))
-        });
-        v
+        in_order(self.lock().clone())
+    }
+
+    /// Every line, ordered as [`Journal::entries`], leaving the journal empty: a soak
+    /// closes each business day and keeps none of its lines in memory after.
+    pub fn take(&self) -> Vec<JournalEntry> {
+        in_order(std::mem::take(&mut *self.lock()))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Vec<JournalEntry>> {
@@ -95,9 +97,28 @@ impl Journal {
     }
 }
 
+/// Lines ordered by reception time, then transaction id.
+fn in_order(mut lines: Vec<JournalEntry>) -> Vec<JournalEntry> {
+    lines.sort_by(|a, b| {
+        (a.reception_time, a.transaction_id).cmp(&(b.reception_time, b.transaction_id))
+    });
+    lines
+}
+
 /// The journal as CSV, one line per entry.
 pub fn to_csv(entries: &[JournalEntry]) -> Result<String, csv::Error> {
-    let mut w = csv::Writer::from_writer(Vec::new());
+    csv_of(entries, true)
+}
+
+/// Lines of the journal as CSV without the header, to append to [`to_csv`]'s output.
+pub fn to_csv_rows(entries: &[JournalEntry]) -> Result<String, csv::Error> {
+    csv_of(entries, false)
+}
+
+fn csv_of(entries: &[JournalEntry], header: bool) -> Result<String, csv::Error> {
+    let mut w = csv::WriterBuilder::new()
+        .has_headers(header)
+        .from_writer(Vec::new());
     for e in entries {
         w.serialize(CsvLine {
             operator_code: &e.operator_code,

@@ -218,7 +218,7 @@ impl std::fmt::Display for StatementKey {
 }
 
 /// The result of a reconciliation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Reconciliation {
     /// Transactions looked at (union of the three ledgers).
     pub transactions: usize,
@@ -262,6 +262,60 @@ fn table_fee(fixtures: &Fixtures, municipality: &str, certificate: &str) -> Opti
 
 /// Reconcile the three ledgers against the settlement rules of `fixtures`.
 pub fn reconcile(fixtures: &Fixtures, ledgers: &Ledgers) -> Reconciliation {
+    let mut closing = Closing::default();
+    closing.close(fixtures, ledgers);
+    closing.finish(fixtures)
+}
+
+/// Ledgers closed one scope at a time (a soak closes each business day as it ends, and
+/// keeps none of its transactions after): the transactions and the day statements of
+/// each scope are reconciled at once; the month statements are summed per ledger and
+/// compared when the closing finishes, since a month's 委託手数料 is rounded over the
+/// month's copies, not summed from days.
+#[derive(Debug, Default)]
+pub struct Closing {
+    /// What is reconciled so far, month statements aside.
+    done: Reconciliation,
+    /// Month statements so far: the rules' own, then the journal's, the center's and
+    /// the candidate's.
+    months: [BTreeMap<StatementKey, Statement>; 4],
+}
+
+impl Closing {
+    /// Reconcile one scope's ledgers (transactions and day statements) and add its
+    /// months to the totals.
+    pub fn close(&mut self, fixtures: &Fixtures, ledgers: &Ledgers) {
+        let day = close_scope(fixtures, ledgers, &mut self.months);
+        self.done.transactions += day.transactions;
+        self.done.confirmed_copies += day.confirmed_copies;
+        self.done.day_statements.extend(day.day_statements);
+        self.done.differences.extend(day.differences);
+    }
+
+    /// The whole reconciliation: the scopes closed, then the month statements compared.
+    pub fn finish(mut self, fixtures: &Fixtures) -> Reconciliation {
+        for month in &mut self.months {
+            for statement in month.values_mut() {
+                statement.close(&fixtures.operators);
+            }
+        }
+        let [want, journal, center, candidate] = &self.months;
+        compare_statements(
+            [want, journal, center, candidate],
+            &mut self.done.differences,
+        );
+        self.done.month_statements = want.values().cloned().collect();
+        self.done
+    }
+}
+
+/// Transactions and day statements of one scope; its month statements (not yet closed)
+/// are added to `months`.
+fn close_scope(
+    fixtures: &Fixtures,
+    ledgers: &Ledgers,
+    months: &mut [BTreeMap<StatementKey, Statement>; 4],
+) -> Reconciliation {
     let mut differences = ledgers.record_differences.clone();
     let ids: BTreeSet<&String> = ledgers
         .journal
@@ -343,53 +397,32 @@ pub fn reconcile(fixtures: &Fixtures, ledgers: &Ledgers) -> Reconciliation {
             },
         );
     }
-    // Statements: the same grouping over each ledger, compared field by field.
-    let mut day_statements = Vec::new();
-    let mut month_statements = Vec::new();
-    for (period, out) in [
-        (Period::Day, &mut day_statements),
-        (Period::Month, &mut month_statements),
-    ] {
-        let want = statements(fixtures, &expected, &expected, period);
-        let journal = statements(fixtures, &ledgers.journal, &expected, period);
-        let center = statements(fixtures, &ledgers.center, &expected, period);
-        let candidate = statements(fixtures, &ledgers.candidate, &expected, period);
-        let keys: BTreeSet<_> = want
-            .keys()
-            .chain(journal.keys())
-            .chain(center.keys())
-            .chain(candidate.keys())
-            .cloned()
-            .collect();
-        for key in keys {
-            let subject = format!(
-                "statement {}/{}/{}",
-                key.municipality, key.operator, key.period
-            );
-            let fields: [(&str, StatementField); 5] = [
-                ("copies by type", |s| format!("{:?}", s.copies_by_type)),
-                ("copies", |s| s.copies.to_string()),
-                ("交付手数料 total", |s| s.fee_total.to_string()),
-                ("委託手数料 total", |s| s.commission_total.to_string()),
-                ("net", |s| s.net.to_string()),
-            ];
-            for (field, get) in fields {
-                let v = |m: &BTreeMap<_, Statement>| m.get(&key).map_or("none".to_owned(), get);
-                let (e, j, c, k) = (v(&want), v(&journal), v(&center), v(&candidate));
-                if j != e || c != e || k != e {
-                    differences.push(Difference {
-                        subject: subject.clone(),
-                        field: field.to_owned(),
-                        expected: e,
-                        journal: j,
-                        center: c,
-                        candidate: k,
-                    });
+    // Statements: the same grouping over each ledger, compared field by field per day;
+    // months are summed across scopes and compared at the end.
+    let ledgers_in_order = [
+        &expected,
+        &ledgers.journal,
+        &ledgers.center,
+        &ledgers.candidate,
+    ];
+    let days = ledgers_in_order.map(|a| statements(fixtures, a, &expected, Period::Day));
+    compare_statements([&days[0], &days[1], &days[2], &days[3]], &mut differences);
+    for (total, accounts) in months.iter_mut().zip(ledgers_in_order) {
+        for (key, month) in statements(fixtures, accounts, &expected, Period::Month) {
+            match total.get_mut(&key) {
+                Some(sum) => {
+                    for (certificate, copies) in &month.copies_by_type {
+                        sum.add(certificate, *copies, 0);
+                    }
+                    sum.fee_total += month.fee_total;
+                }
+                None => {
+                    total.insert(key, month);
                 }
             }
         }
-        out.extend(want.into_values());
     }
+    let [want_days, ..] = days;
     Reconciliation {
         transactions: ids.len(),
         confirmed_copies: ledgers
@@ -397,9 +430,51 @@ pub fn reconcile(fixtures: &Fixtures, ledgers: &Ledgers) -> Reconciliation {
             .values()
             .map(|a| u64::from(a.confirmed))
             .sum(),
-        day_statements,
-        month_statements,
+        day_statements: want_days.into_values().collect(),
+        month_statements: Vec::new(),
         differences,
+    }
+}
+
+/// Compares statements, the rules' own first, then the journal's, the center's and the
+/// candidate's, field by field; a disagreement is a difference.
+fn compare_statements(
+    [want, journal, center, candidate]: [&BTreeMap<StatementKey, Statement>; 4],
+    differences: &mut Vec<Difference>,
+) {
+    let keys: BTreeSet<_> = want
+        .keys()
+        .chain(journal.keys())
+        .chain(center.keys())
+        .chain(candidate.keys())
+        .cloned()
+        .collect();
+    for key in keys {
+        let subject = format!(
+            "statement {}/{}/{}",
+            key.municipality, key.operator, key.period
+        );
+        let fields: [(&str, StatementField); 5] = [
+            ("copies by type", |s| format!("{:?}", s.copies_by_type)),
+            ("copies", |s| s.copies.to_string()),
+            ("交付手数料 total", |s| s.fee_total.to_string()),
+            ("委託手数料 total", |s| s.commission_total.to_string()),
+            ("net", |s| s.net.to_string()),
+        ];
+        for (field, get) in fields {
+            let v = |m: &BTreeMap<_, Statement>| m.get(&key).map_or("none".to_owned(), get);
+            let (e, j, c, k) = (v(want), v(journal), v(center), v(candidate));
+            if j != e || c != e || k != e {
+                differences.push(Difference {
+                    subject: subject.clone(),
+                    field: field.to_owned(),
+                    expected: e,
+                    journal: j,
+                    center: c,
+                    candidate: k,
+                });
+            }
+        }
     }
 }
 

@@ -28,6 +28,9 @@ pub enum ReportError {
     Csv(#[from] csv::Error),
 }
 
+/// The journal's file in the report folder.
+pub const JOURNAL_FILE: &str = "journal.csv";
+
 /// Write the closing statements (CSV and JSON, per day and per month), the journal and
 /// the difference report into `dir`.
 pub fn write_report(
@@ -35,11 +38,49 @@ pub fn write_report(
     reconciliation: &Reconciliation,
     journal: &[JournalEntry],
 ) -> Result<(), ReportError> {
-    use kofu_mock_center::ledger::{statements_csv, statements_json};
+    write_statements(dir, reconciliation)?;
+    let path = dir.join(JOURNAL_FILE);
+    let body = crate::terminal::journal::to_csv(journal)?;
+    std::fs::write(&path, body).map_err(|source| ReportError::Io { path, source })
+}
+
+/// Write a closed day's journal lines into the report's journal (a soak closes its days
+/// one by one): the first day starts the file, header included; later days append.
+pub fn append_journal(
+    dir: &Path,
+    journal: &[JournalEntry],
+    first: bool,
+) -> Result<(), ReportError> {
+    use std::io::Write as _;
+    create(dir)?;
+    let path = dir.join(JOURNAL_FILE);
+    let body = if first {
+        crate::terminal::journal::to_csv(journal)?
+    } else {
+        crate::terminal::journal::to_csv_rows(journal)?
+    };
+    std::fs::OpenOptions::new()
+        .create(true)
+        .write(true)
+        .append(!first)
+        .truncate(first)
+        .open(&path)
+        .and_then(|mut f| f.write_all(body.as_bytes()))
+        .map_err(|source| ReportError::Io { path, source })
+}
+
+fn create(dir: &Path) -> Result<(), ReportError> {
     std::fs::create_dir_all(dir).map_err(|source| ReportError::Io {
         path: dir.to_owned(),
         source,
-    })?;
+    })
+}
+
+/// Write the closing statements (CSV and JSON, per day and per month) and the
+/// difference report into `dir`, leaving its journal as it is.
+pub fn write_statements(dir: &Path, reconciliation: &Reconciliation) -> Result<(), ReportError> {
+    use kofu_mock_center::ledger::{statements_csv, statements_json};
+    create(dir)?;
     let differences = serde_json::to_string_pretty(&reconciliation.differences).unwrap_or_default();
     let files = [
         (
@@ -58,7 +99,6 @@ pub fn write_report(
             "statements-month.json",
             statements_json(&reconciliation.month_statements)?,
         ),
-        ("journal.csv", crate::terminal::journal::to_csv(journal)?),
         ("differences.json", differences),
     ];
     for (name, body) in files {

@@ -124,3 +124,38 @@ fn a_transaction_missing_from_one_ledger_is_named() {
         r.differences
     );
 }
+
+#[test]
+fn days_closed_one_by_one_add_up_to_the_period_closed_at_once() {
+    let f = fixtures();
+    let on = |day: u32, mut a: Account| {
+        a.business_date = NaiveDate::from_ymd_opt(2026, 10, day).expect("date");
+        a
+    };
+    let first = [
+        ("t1", on(29, account("juminhyo", 2, 2, 200))),
+        ("t2", on(29, account("koseki-zenbu", 3, 1, 350))),
+    ];
+    // The second day's fee for t4 is off the table: a difference on that day only.
+    let second = [
+        ("t3", on(30, account("juminhyo", 1, 1, 200))),
+        ("t4", on(30, account("inkan", 2, 2, 250))),
+    ];
+    let whole = reconcile(&f, &three(&[first.clone(), second.clone()].concat()));
+    let mut closing = Closing::default();
+    closing.close(&f, &three(&first));
+    closing.close(&f, &three(&second));
+    let closed = closing.finish(&f);
+    assert!(!whole.differences.is_empty());
+    assert_eq!(closed.transactions, whole.transactions);
+    assert_eq!(closed.confirmed_copies, whole.confirmed_copies);
+    assert_eq!(closed.day_statements, whole.day_statements);
+    // The month's 委託手数料 is rounded over its 6 copies, not summed from two days.
+    assert_eq!(closed.month_statements, whole.month_statements);
+    let sorted = |r: &Reconciliation| {
+        let mut v: Vec<String> = r.differences.iter().map(|d| format!("{d:?}")).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(&closed), sorted(&whole));
+}
