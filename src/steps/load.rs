@@ -98,7 +98,7 @@ async fn close_day(world: &KofuWorld, day: chrono::NaiveDate, first: bool, closi
     let ledgers = gather_ledgers(world, &entries, day, day, None).await;
     closing.close(&world.rig().fixtures, &ledgers);
     let dir = world.rig().run_dir.join("settlement");
-    if let Err(e) = settlement::report::append_journal(&dir, &entries, first) {
+    if let Err(e) = settlement::report::write_journal(&dir, &entries, first) {
         fail(
             "load: the settlement report's journal must be written",
             crate::steps::error_chain(&e),

@@ -174,7 +174,7 @@ async fn close_day(world: &mut KofuWorld, at_least: usize) {
     };
     let dir = world.rig().run_dir.join("settlement");
     let (r, written) = match world.store_day.closing.take() {
-        // A soak closed its days as they ended and wrote their journal lines then.
+        // The load phase closed its days as they ended and wrote their journal lines then.
         Some(closing) => {
             let r = closing.finish(&world.rig().fixtures);
             let written = settlement::report::write_statements(&dir, &r);

@@ -299,12 +299,9 @@ impl Closing {
                 statement.close(&fixtures.operators);
             }
         }
-        let [want, journal, center, candidate] = &self.months;
-        compare_statements(
-            [want, journal, center, candidate],
-            &mut self.done.differences,
-        );
-        self.done.month_statements = want.values().cloned().collect();
+        compare_statements(&self.months, &mut self.done.differences);
+        let [want, ..] = self.months;
+        self.done.month_statements = want.into_values().collect();
         self.done
     }
 }
@@ -397,30 +394,18 @@ fn close_scope(
             },
         );
     }
-    // Statements: the same grouping over each ledger, compared field by field per day;
-    // months are summed across scopes and compared at the end.
-    let ledgers_in_order = [
+    // Day statements: the same grouping over each ledger, compared field by field; each
+    // ledger's days are added to its months, compared when the closing finishes.
+    let days = [
         &expected,
         &ledgers.journal,
         &ledgers.center,
         &ledgers.candidate,
-    ];
-    let days = ledgers_in_order.map(|a| statements(fixtures, a, &expected, Period::Day));
-    compare_statements([&days[0], &days[1], &days[2], &days[3]], &mut differences);
-    for (total, accounts) in months.iter_mut().zip(ledgers_in_order) {
-        for (key, month) in statements(fixtures, accounts, &expected, Period::Month) {
-            match total.get_mut(&key) {
-                Some(sum) => {
-                    for (certificate, copies) in &month.copies_by_type {
-                        sum.add(certificate, *copies, 0);
-                    }
-                    sum.fee_total += month.fee_total;
-                }
-                None => {
-                    total.insert(key, month);
-                }
-            }
-        }
+    ]
+    .map(|accounts| day_statements(fixtures, accounts, &expected));
+    compare_statements(&days, &mut differences);
+    for (months, days) in months.iter_mut().zip(&days) {
+        add_to_months(months, days);
     }
     let [want_days, ..] = days;
     Reconciliation {
@@ -439,7 +424,7 @@ fn close_scope(
 /// Compares statements, the rules' own first, then the journal's, the center's and the
 /// candidate's, field by field; a disagreement is a difference.
 fn compare_statements(
-    [want, journal, center, candidate]: [&BTreeMap<StatementKey, Statement>; 4],
+    [want, journal, center, candidate]: &[BTreeMap<StatementKey, Statement>; 4],
     differences: &mut Vec<Difference>,
 ) {
     let keys: BTreeSet<_> = want
@@ -481,19 +466,12 @@ fn compare_statements(
 /// Reads one field of a statement for comparison.
 type StatementField = fn(&Statement) -> String;
 
-#[derive(Clone, Copy)]
-enum Period {
-    Day,
-    Month,
-}
-
-/// Statements of `accounts`; the municipality of a transaction comes from `routing`
+/// Day statements of `accounts`; the municipality of a transaction comes from `routing`
 /// (the candidate's records do not carry it).
-fn statements(
+fn day_statements(
     fixtures: &Fixtures,
     accounts: &Accounts,
     routing: &Accounts,
-    period: Period,
 ) -> BTreeMap<StatementKey, Statement> {
     let mut out: BTreeMap<StatementKey, Statement> = BTreeMap::new();
     for (id, a) in accounts {
@@ -507,11 +485,7 @@ fn statements(
         } else {
             a.municipality.clone()
         };
-        let day = a.business_date.to_string();
-        let key_period = match period {
-            Period::Day => day,
-            Period::Month => day.get(..7).unwrap_or_default().to_owned(),
-        };
+        let key_period = a.business_date.to_string();
         let st = out
             .entry(StatementKey {
                 municipality: municipality.clone(),
@@ -525,6 +499,27 @@ fn statements(
         st.close(&fixtures.operators);
     }
     out
+}
+
+/// Adds day statements to the statements of their months (`YYYY-MM`), left open: a
+/// month's 委託手数料 is computed once, over all of its copies.
+fn add_to_months(
+    months: &mut BTreeMap<StatementKey, Statement>,
+    days: &BTreeMap<StatementKey, Statement>,
+) {
+    for (key, day) in days {
+        let month = StatementKey {
+            period: key.period.get(..7).unwrap_or_default().to_owned(),
+            ..key.clone()
+        };
+        let total = months
+            .entry(month)
+            .or_insert_with_key(|k| Statement::open(&k.municipality, &k.operator, &k.period));
+        for (certificate, copies) in &day.copies_by_type {
+            total.add(certificate, *copies, 0);
+        }
+        total.fee_total += day.fee_total;
+    }
 }
 
 pub mod commission;

@@ -39,22 +39,17 @@ pub fn write_report(
     journal: &[JournalEntry],
 ) -> Result<(), ReportError> {
     write_statements(dir, reconciliation)?;
-    let path = dir.join(JOURNAL_FILE);
-    let body = crate::terminal::journal::to_csv(journal)?;
-    std::fs::write(&path, body).map_err(|source| ReportError::Io { path, source })
+    write_journal(dir, journal, true)
 }
 
-/// Write a closed day's journal lines into the report's journal (a soak closes its days
-/// one by one): the first day starts the file, header included; later days append.
-pub fn append_journal(
-    dir: &Path,
-    journal: &[JournalEntry],
-    first: bool,
-) -> Result<(), ReportError> {
+/// Write journal lines into the report's journal: `start` begins the file, header
+/// included; otherwise the lines are appended (the load phase closes its days one by
+/// one and writes each day's lines as it closes).
+pub fn write_journal(dir: &Path, journal: &[JournalEntry], start: bool) -> Result<(), ReportError> {
     use std::io::Write as _;
     create(dir)?;
     let path = dir.join(JOURNAL_FILE);
-    let body = if first {
+    let body = if start {
         crate::terminal::journal::to_csv(journal)?
     } else {
         crate::terminal::journal::to_csv_rows(journal)?
@@ -62,8 +57,8 @@ pub fn append_journal(
     std::fs::OpenOptions::new()
         .create(true)
         .write(true)
-        .append(!first)
-        .truncate(first)
+        .append(!start)
+        .truncate(start)
         .open(&path)
         .and_then(|mut f| f.write_all(body.as_bytes()))
         .map_err(|source| ReportError::Io { path, source })
